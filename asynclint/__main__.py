@@ -1,0 +1,3 @@
+from asynclint.cli import main
+
+raise SystemExit(main())

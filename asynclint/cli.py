@@ -1,0 +1,237 @@
+"""`asynclint check | fix | rule CODE | rules`: a thin face over the runner and the engine.
+
+Exit codes: 0 nothing found; 1 findings (or, with `fix --diff`, changes to make); 2 a usage or
+configuration error, a path that cannot be read, or an internal error (AIO002).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+from asynclint import __version__
+from asynclint.config import ConfigError, Settings, load_settings, parse_target, validate_selectors
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _selectors(values: list[str] | None) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="asynclint",
+        description="Find asyncio mistakes and rewrite them into the patterns the asyncio docs recommend.",
+    )
+    parser.add_argument("--version", action="version", version=f"asynclint {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories; '-' reads stdin")
+        sub.add_argument("--select", action="append", metavar="CODES", help="comma-separated codes or prefixes to enable")
+        sub.add_argument("--extend-select", action="append", metavar="CODES", help="add codes to the selection")
+        sub.add_argument("--ignore", action="append", metavar="CODES", help="codes or prefixes to disable")
+        sub.add_argument("--target-version", metavar="pyXY", help="Python the linted code must run on (e.g. py310)")
+        sub.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+        sub.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin")
+        sub.add_argument("--config", metavar="FILE", help="pyproject.toml to read [tool.asynclint] from")
+        sub.add_argument("--extend-safe-fixes", action="append", metavar="CODES", help="treat these unsafe fixes as safe")
+        sub.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+
+    check = commands.add_parser("check", help="report findings")
+    common(check)
+    check.add_argument("--unsafe-fixes", action="store_true", help="mark unsafe fixes as applicable in the output")
+
+    fix = commands.add_parser("fix", help="apply fixes (safe ones unless --unsafe-fixes)")
+    common(fix)
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+    fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
+
+    rule = commands.add_parser("rule", help="explain a rule")
+    rule.add_argument("code", metavar="CODE", help="a rule code (AIO101) or name (dangling-task)")
+    commands.add_parser("rules", help="list all rules")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from asynclint.registry import codes
+
+    if args.config:
+        settings = load_settings(Path.cwd(), Path(args.config))
+    else:
+        first = args.stdin_filename if args.paths == ["-"] and args.stdin_filename else args.paths[0]
+        start = Path(first) if first != "-" else Path.cwd()
+        settings = load_settings(start.absolute() if start.exists() else Path.cwd())
+    overrides = {
+        "select": _selectors(args.select),
+        "extend_select": _selectors(args.extend_select),
+        "ignore": _selectors(args.ignore),
+        "extend_safe_fixes": _selectors(args.extend_safe_fixes),
+        "target_version": parse_target(args.target_version, "--target-version") if args.target_version else None,
+        "unsafe_fixes": True if args.unsafe_fixes else None,
+    }
+    settings = settings.with_overrides(**overrides)
+    known = codes()
+    for where, selectors in (
+        ("select", settings.select),
+        ("extend-select", settings.extend_select),
+        ("ignore", settings.ignore),
+        ("extend-safe-fixes", settings.extend_safe_fixes),
+        *(("per-file-ignores", c) for _, c in settings.per_file_ignores),
+    ):
+        validate_selectors(selectors, known, where)
+    return settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out = sys.stdout
+    try:
+        if args.command == "rules":
+            return _rules(out)
+        if args.command == "rule":
+            return _rule(args.code, out)
+        settings = _settings(args)
+    except ConfigError as error:
+        print(f"asynclint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.command == "check":
+        return _check(args, settings, out)
+    return _fix(args, settings, out)
+
+
+def _rules(out: IO[str]) -> int:
+    from asynclint.registry import all_rules
+
+    for rule in all_rules():
+        default = "" if rule.DEFAULT else " (opt-in)"
+        out.write(f"{rule.CODE}  {rule.NAME:<28} fix: {rule.FIX_AVAILABILITY.value:<9} {rule.summary()}{default}\n")
+    return EXIT_CLEAN
+
+
+def _rule(code: str, out: IO[str]) -> int:
+    from asynclint.registry import get_rule
+
+    rule = get_rule(code)
+    if rule is None:
+        print(f"asynclint: error: no rule {code!r} (see `asynclint rules`)", file=sys.stderr)
+        return EXIT_ERROR
+    out.write(f"# {rule.NAME} ({rule.CODE})\n\n")
+    availability = {"none": "No fix.", "sometimes": "Fix is sometimes available.", "always": "Fix is always available."}
+    out.write(f"{availability[rule.FIX_AVAILABILITY.value]}")
+    out.write("\n" if rule.DEFAULT else " Opt-in: select it by its code.\n")
+    out.write(f"\n{rule.docs()}\n")
+    return EXIT_CLEAN
+
+
+def _stdin_path(args: argparse.Namespace) -> str:
+    return args.stdin_filename or "-"
+
+
+def _write(results: list, args: argparse.Namespace, out: IO[str], *, fixing: bool = False) -> None:
+    from asynclint import output
+
+    if args.format == "json":
+        output.write_json(results, out)
+        return
+    output.write_text(results, out)
+    if not args.quiet:
+        out.write(output.summary(results, fixing=fixing) + "\n")
+
+
+def _exit_code(results: list, errors: list[str]) -> int:
+    if errors or any(r.error or r.internal_error for r in results):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if any(r.diagnostics for r in results) else EXIT_CLEAN
+
+
+def _report_errors(errors: list[str]) -> None:
+    for message in errors:
+        print(f"asynclint: error: {message}", file=sys.stderr)
+
+
+def _check(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
+    from asynclint.engine import FileResult, lint_bytes
+    from asynclint.runner import collect_files, run
+
+    if args.paths == ["-"]:
+        path = _stdin_path(args)
+        results = [FileResult(path, lint_bytes(sys.stdin.buffer.read(), settings, args.stdin_filename))]
+        errors: list[str] = []
+    else:
+        files, errors = collect_files(args.paths)
+        results = list(run(files, settings))
+    errors += [r.error for r in results if r.error]
+    _report_errors(errors)
+    _write(results, args, out)
+    return _exit_code(results, errors)
+
+
+def _fix(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
+    from asynclint.engine import FileResult, fix_bytes
+    from asynclint.runner import collect_files, fix_file
+
+    if args.paths == ["-"]:
+        data = sys.stdin.buffer.read()
+        new_data, diagnostics, fixed = fix_bytes(data, settings, args.stdin_filename)
+        result = FileResult(_stdin_path(args), diagnostics, fixed, new_data)
+        if args.diff:
+            _print_diff(result.path, data, new_data, out)
+            return EXIT_FINDINGS if new_data is not None else _exit_code([result], [])
+        sys.stdout.buffer.write(new_data if new_data is not None else data)
+        sys.stdout.flush()
+        with_error = _exit_code([result], [])
+        if result.diagnostics:
+            from asynclint.output import text_line
+
+            for d in result.diagnostics:
+                print(text_line(result.path, d), file=sys.stderr)
+        return with_error
+
+    files, errors = collect_files(args.paths)
+    results = []
+    changed = 0
+    for path in files:
+        result, original = fix_file(path, settings, write=not args.diff)
+        results.append(result)
+        if result.error:
+            errors.append(result.error)
+        if original is not None and result.new_data is not None:
+            changed += 1
+            if args.diff:
+                _print_diff(path, original, result.new_data, out)
+    _report_errors(errors)
+    if args.diff:
+        fixes = sum(r.fixed for r in results)
+        if not args.quiet:
+            print(f"Would fix {fixes} {'error' if fixes == 1 else 'errors'} in {changed} {'file' if changed == 1 else 'files'}.", file=sys.stderr)
+        code = _exit_code(results, errors)
+        return EXIT_ERROR if code == EXIT_ERROR else (EXIT_FINDINGS if changed else EXIT_CLEAN)
+    _write(results, args, out, fixing=True)
+    return _exit_code(results, errors)
+
+
+def _print_diff(path: str, old: bytes, new: bytes | None, out: IO[str]) -> None:
+    if new is None:
+        return
+    from asynclint.source import decode
+
+    before = decode(old)
+    after_text = new.decode(before.encoding)
+    if before.bom:
+        after_text = after_text.lstrip("\ufeff")
+    diff = difflib.unified_diff(
+        before.text.splitlines(keepends=True),
+        after_text.splitlines(keepends=True),
+        fromfile=path,
+        tofile=path,
+    )
+    for line in diff:
+        out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")

@@ -1,0 +1,187 @@
+"""Settings: one frozen value, read from `[tool.asynclint]` and overridden by the command line."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from asynclint.rule import Rule
+
+DEFAULT_TARGET = (3, 10)  # the oldest CPython still in use
+_TARGET = re.compile(r"^py3(\d{1,2})$")
+_CODE_PREFIX = re.compile(r"^AIO[0-9]{0,3}$")
+
+
+class ConfigError(Exception):
+    """Bad configuration or command-line selection: exit code 2."""
+
+
+def parse_target(value: str, where: str = "target-version") -> tuple[int, int]:
+    match = _TARGET.match(value.strip().lower())
+    if not match:
+        raise ConfigError(f"{where}: expected a version like 'py310' or 'py311', got {value!r}")
+    return 3, int(match.group(1))
+
+
+def target_from_requires_python(spec: str) -> tuple[int, int] | None:
+    """The oldest 3.x a `requires-python` specifier admits, e.g. '>=3.9,<4' -> (3, 9)."""
+    lowest: tuple[int, int] | None = None
+    for clause in spec.split(","):
+        match = re.match(r"\s*(>=|~=|==|>)\s*3\.(\d+)", clause)
+        if not match:
+            continue
+        minor = int(match.group(2))  # `>3.9` still admits 3.9.1, so it counts as 3.9
+        if lowest is None or minor > lowest[1]:
+            lowest = (3, minor)
+    return lowest
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ("AIO",)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    target_version: tuple[int, int] = DEFAULT_TARGET
+    unsafe_fixes: bool = False
+    extend_safe_fixes: tuple[str, ...] = ()
+    blocking_calls: tuple[str, ...] = ()
+    root: str = field(default=".", compare=False)
+    """Directory that per-file-ignores patterns are relative to (the config file's)."""
+    config_file: str | None = field(default=None, compare=False)
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def is_selected(self, rule: type[Rule], extra_ignores: Sequence[str] = ()) -> bool:
+        """ruff's semantics: the most specific matching selector wins; opt-in rules need their code."""
+        code = rule.CODE
+        chosen = -1
+        for prefix in (*self.select, *self.extend_select):
+            if code.startswith(prefix) and (rule.DEFAULT or prefix == code):
+                chosen = max(chosen, len(prefix))
+        if chosen < 0:
+            return False
+        ignored = max((len(p) for p in (*self.ignore, *extra_ignores) if code.startswith(p)), default=-1)
+        return chosen > ignored
+
+    def ignores_for(self, path: str | None) -> tuple[str, ...]:
+        if not path or not self.per_file_ignores:
+            return ()
+        try:
+            relative = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))).as_posix()
+        except ValueError:  # another drive on Windows
+            relative = Path(path).as_posix()
+        name = os.path.basename(path)
+        codes: list[str] = []
+        for pattern, pattern_codes in self.per_file_ignores:
+            if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(name, pattern):
+                codes.extend(pattern_codes)
+        return tuple(codes)
+
+    def rules_for(self, rules: Iterable[type[Rule]], path: str | None = None) -> list[type[Rule]]:
+        extra = self.ignores_for(path)
+        return [rule for rule in rules if self.is_selected(rule, extra)]
+
+    def fix_allowed(self, code: str, safety_value: str) -> bool:
+        if safety_value == "safe":
+            return True
+        if safety_value == "unsafe":
+            return self.unsafe_fixes or any(code.startswith(p) for p in self.extend_safe_fixes)
+        return False
+
+
+_KEYS = {
+    "select", "ignore", "extend-select", "per-file-ignores", "target-version", "unsafe-fixes",
+    "extend-safe-fixes", "blocking-calls",
+}
+
+
+def _codes(value: Any, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"[tool.asynclint] {key}: expected a list of strings")
+    return tuple(v.strip().upper() for v in value)
+
+
+def validate_selectors(selectors: Iterable[str], known_codes: Iterable[str], where: str) -> None:
+    known = list(known_codes)
+    for selector in selectors:
+        if not _CODE_PREFIX.match(selector) or not any(code.startswith(selector) for code in known):
+            raise ConfigError(f"{where}: unknown rule selector {selector!r}")
+
+
+def find_config(start: Path) -> tuple[Path | None, dict[str, Any], dict[str, Any]]:
+    """Nearest pyproject.toml with a [tool.asynclint] table, walking up from `start`.
+
+    Returns (file, its [tool.asynclint] table, its [project] table).  When no file has the table,
+    the nearest pyproject.toml still supplies `requires-python`.
+    """
+    start = start if start.is_dir() else start.parent
+    fallback: tuple[Path | None, dict[str, Any], dict[str, Any]] = (None, {}, {})
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if not candidate.is_file():
+            continue
+        try:
+            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{candidate}: cannot read: {error}") from error
+        tool = data.get("tool", {}).get("asynclint")
+        project = data.get("project", {}) if isinstance(data.get("project"), dict) else {}
+        if isinstance(tool, dict):
+            return candidate, tool, project
+        if fallback[0] is None:
+            fallback = (candidate, {}, project)
+    return fallback
+
+
+def settings_from_table(table: dict[str, Any], project: dict[str, Any], path: Path | None) -> Settings:
+    where = f"{path}: [tool.asynclint]" if path else "[tool.asynclint]"
+    unknown = set(table) - _KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown option(s) {', '.join(sorted(unknown))}")
+    settings = Settings(root=str(path.parent) if path else ".", config_file=str(path) if path else None)
+    changes: dict[str, Any] = {}
+    for key in ("select", "ignore", "extend-select", "extend-safe-fixes"):
+        if key in table:
+            changes[key.replace("-", "_")] = _codes(table[key], key)
+    if "blocking-calls" in table:
+        calls = table["blocking-calls"]
+        if not isinstance(calls, list) or not all(isinstance(v, str) for v in calls):
+            raise ConfigError(f"{where} blocking-calls: expected a list of dotted names")
+        changes["blocking_calls"] = tuple(calls)
+    if "unsafe-fixes" in table:
+        if not isinstance(table["unsafe-fixes"], bool):
+            raise ConfigError(f"{where} unsafe-fixes: expected true or false")
+        changes["unsafe_fixes"] = table["unsafe-fixes"]
+    if "per-file-ignores" in table:
+        pfi = table["per-file-ignores"]
+        if not isinstance(pfi, dict):
+            raise ConfigError(f"{where} per-file-ignores: expected a table of glob = [codes]")
+        changes["per_file_ignores"] = tuple((glob, _codes(codes, "per-file-ignores")) for glob, codes in pfi.items())
+    if "target-version" in table:
+        changes["target_version"] = parse_target(str(table["target-version"]), f"{where} target-version")
+    elif isinstance(project.get("requires-python"), str):
+        found = target_from_requires_python(project["requires-python"])
+        if found is not None:
+            changes["target_version"] = found
+    return replace(settings, **changes)
+
+
+def load_settings(start: Path, config_file: Path | None = None) -> Settings:
+    if config_file is not None:
+        try:
+            data = tomllib.loads(config_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{config_file}: cannot read: {error}") from error
+        table = data.get("tool", {}).get("asynclint", {})
+        return settings_from_table(table, data.get("project", {}), config_file)
+    path, table, project = find_config(start.resolve())
+    return settings_from_table(table, project, path)

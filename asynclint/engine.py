@@ -1,0 +1,394 @@
+"""Source in, diagnostics (and fixed source) out.  The only place that parses or changes trees.
+
+Per file: one libcst parse, one `Analysis` walk of our own that also collects the nodes the
+selected rules asked for, then each rule's `visit_<Node>` handlers run over those nodes.  Positions
+are computed only when something was reported.  Fixing repeats lint -> apply until nothing changes
+(at most `MAX_PASSES`), and the result must parse and compile or the file is left alone.
+
+Everything runs in one worker thread with a large stack and a raised recursion limit, so deep but
+valid code is analysed instead of given up (libcst's visitors and code generator recurse).
+"""
+
+from __future__ import annotations
+
+import ast
+import concurrent.futures
+import os
+import re
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from asynclint._lazy import cst
+from asynclint.analysis import Analysis
+from asynclint.config import Settings
+from asynclint.registry import all_rules, get_rule
+from asynclint.rule import Diagnostic, Fix, Rule, RuleContext
+from asynclint.source import SourceText, UndecodableSource, decode
+from asynclint.suppression import is_suppressed
+
+if TYPE_CHECKING:
+    import libcst
+
+MAX_PASSES = 10
+_STACK_BYTES = 512 * 1024 * 1024
+_RECURSION_LIMIT = 20_000
+_LINES = re.compile(r"\r\n|\r|\n")
+T = TypeVar("T")
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fixed: int = 0
+    """Number of fixes applied (fix mode)."""
+    new_data: bytes | None = None
+    """The fixed file's bytes, when fixing changed it."""
+    error: str | None = None
+    """The file could not be read at all (missing, a directory, no permission)."""
+
+    @property
+    def internal_error(self) -> bool:
+        return any(d.code == "AIO002" for d in self.diagnostics)
+
+
+class _Stop(Exception):
+    """Analysis of this file ends here with one diagnostic (AIO001 or AIO002)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def _file_diagnostic(code: str, message: str, line: int = 1, column: int = 1) -> Diagnostic:
+    rule = get_rule(code)
+    name = rule.NAME if rule is not None else code
+    return Diagnostic(code, name, message, max(line, 1), max(column, 1), max(line, 1), max(column, 1))
+
+
+# ------------------------------------------------------------------------------ deep stack
+_executor: concurrent.futures.ThreadPoolExecutor | None = None
+_executor_pid = -1
+_executor_lock = threading.Lock()
+
+
+def _deep(fn: Callable[..., T], *args: Any) -> T:
+    """Run `fn` in a thread with a big stack (recreated after a fork)."""
+    global _executor, _executor_pid
+    if threading.current_thread().name.startswith("asynclint-deep"):
+        return fn(*args)
+    with _executor_lock:
+        if _executor is None or _executor_pid != os.getpid():
+            previous = threading.stack_size()
+            threading.stack_size(_STACK_BYTES)
+            try:
+                _executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="asynclint-deep")
+                _executor.submit(lambda: None).result()  # start the thread while the size is set
+            finally:
+                threading.stack_size(previous)
+            _executor_pid = os.getpid()
+            if sys.getrecursionlimit() < _RECURSION_LIMIT:
+                sys.setrecursionlimit(_RECURSION_LIMIT)
+    return _executor.submit(fn, *args).result()
+
+
+# ------------------------------------------------------------------------------ parsing
+def _parse(text: str, path: str | None) -> libcst.Module:
+    try:
+        return cst.parse_module(text)
+    except RecursionError:
+        raise _Stop(_file_diagnostic("AIO001", "too deeply nested to analyse")) from None
+    except cst.ParserSyntaxError as error:
+        # Tell a real syntax error (CPython's words) from valid Python that libcst rejects.
+        try:
+            compile(text, path or "<input>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        except SyntaxError as syntax:
+            message = f"syntax error: {syntax.msg}"
+            raise _Stop(_file_diagnostic("AIO001", message, syntax.lineno or 1, syntax.offset or 1)) from None
+        except (ValueError, RecursionError, MemoryError) as other:
+            raise _Stop(_file_diagnostic("AIO001", f"cannot be compiled: {other}")) from None
+        first = str(getattr(error, "message", error)).strip().splitlines()[0]
+        message = f"valid Python that libcst cannot parse ({first})"
+        raise _Stop(_file_diagnostic("AIO001", message, error.editor_line, error.editor_column)) from None
+
+
+# ------------------------------------------------------------------------------ linting
+_HANDLERS: dict[type[Rule], list[tuple[str, str]]] = {}
+
+
+def _handler_names(rule: type[Rule]) -> list[tuple[str, str]]:
+    """[(libcst node class name, method name)] for a rule's `visit_<Node>` methods."""
+    names = _HANDLERS.get(rule)
+    if names is None:
+        names = [(attr[len("visit_") :], attr) for attr in dir(rule) if attr.startswith("visit_")]
+        _HANDLERS[rule] = names
+    return names
+
+
+@dataclass
+class _Pass:
+    """One lint of one parsed module."""
+
+    module: libcst.Module
+    analysis: Analysis
+    diagnostics: list[Diagnostic]
+    nodes: list[Any]  # the reported node of each diagnostic (None for file-level ones)
+
+
+def _lint_module(module: libcst.Module, text: str, settings: Settings, rules: Sequence[type[Rule]], noqa: bool) -> _Pass:
+    handlers: dict[type, list[tuple[type[Rule], Callable[[Any], None]]]] = {}
+    reports: list[tuple[type[Rule], Any, str, Fix | None]] = []
+    for rule_class in rules:
+        for node_name, method in _handler_names(rule_class):
+            handlers.setdefault(getattr(cst, node_name), [])
+    analysis = Analysis(module, handlers.keys())
+    context = RuleContext(module=module, analysis=analysis, settings=settings, reports=reports)
+    for rule_class in rules:
+        instance = rule_class(context)
+        for node_name, method in _handler_names(rule_class):
+            handlers[getattr(cst, node_name)].append((rule_class, getattr(instance, method)))
+
+    crashed: dict[type[Rule], BaseException] = {}
+    for node in analysis.wanted_nodes:
+        for rule_class, handle in handlers[type(node)]:
+            if rule_class in crashed:
+                continue
+            try:
+                handle(node)
+            except (Exception, RecursionError) as error:  # a rule bug must not take the file, or the run, down
+                crashed[rule_class] = error
+
+    diagnostics: list[Diagnostic] = []
+    nodes: list[Any] = []
+    for rule_class, error in crashed.items():
+        message = f"rule {rule_class.CODE} ({rule_class.NAME}) crashed: {type(error).__name__}: {error}"
+        diagnostics.append(_file_diagnostic("AIO002", message))
+        nodes.append(None)
+    if reports:
+        positions = cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve(cst.metadata.PositionProvider)
+        lines = _LINES.split(text) if noqa else []
+        seen: set[tuple[str, int, int]] = set()
+        for rule_class, node, message, fix in reports:
+            if rule_class in crashed:
+                continue
+            span = positions[node]
+            key = (rule_class.CODE, span.start.line, span.start.column)
+            if key in seen:
+                continue
+            seen.add(key)
+            if noqa and 0 < span.start.line <= len(lines) and is_suppressed(rule_class.CODE, lines[span.start.line - 1]):
+                continue
+            applicable = fix is not None and settings.fix_allowed(rule_class.CODE, fix.safety.value)
+            diagnostics.append(
+                Diagnostic(
+                    rule_class.CODE,
+                    rule_class.NAME,
+                    message,
+                    span.start.line,
+                    span.start.column + 1,
+                    span.end.line,
+                    span.end.column + 1,
+                    fix,
+                    applicable,
+                )
+            )
+            nodes.append(node)
+    return _Pass(module, analysis, diagnostics, nodes)
+
+
+def _selected(settings: Settings, path: str | None) -> list[type[Rule]]:
+    return [rule for rule in settings.rules_for(all_rules(), path) if _handler_names(rule)]
+
+
+def _report_file_level(settings: Settings, path: str | None, diagnostic: Diagnostic) -> list[Diagnostic]:
+    """AIO001 honours selection (a project may ignore it for deliberately broken files)."""
+    rule = get_rule(diagnostic.code)
+    if diagnostic.code == "AIO001" and rule is not None and not settings.is_selected(rule, settings.ignores_for(path)):
+        return []
+    return [diagnostic]
+
+
+def lint_text(text: str, settings: Settings, path: str | None = None, *, noqa: bool = True) -> list[Diagnostic]:
+    """Lint source text (already decoded, no BOM)."""
+    return _deep(_lint_text, text, settings, path, noqa)
+
+
+def _lint_text(text: str, settings: Settings, path: str | None, noqa: bool) -> list[Diagnostic]:
+    try:
+        module = _parse(text, path)
+        result = _lint_module(module, text, settings, _selected(settings, path), noqa)
+    except _Stop as stop:
+        return _report_file_level(settings, path, stop.diagnostic)
+    except RecursionError:
+        return _report_file_level(settings, path, _file_diagnostic("AIO001", "too deeply nested to analyse"))
+    return sorted(result.diagnostics, key=_order)
+
+
+def _order(d: Diagnostic) -> tuple[int, int, str]:
+    return (d.line, d.column, d.code)
+
+
+def lint_bytes(data: bytes, settings: Settings, path: str | None = None, *, noqa: bool = True) -> list[Diagnostic]:
+    try:
+        source = decode(data)
+    except UndecodableSource as error:
+        return _report_file_level(settings, path, _file_diagnostic("AIO001", f"cannot decode: {error}"))
+    return lint_text(source.text, settings, path, noqa=noqa)
+
+
+# ------------------------------------------------------------------------------ fixing
+def _choose(result: _Pass) -> list[Fix]:
+    """Non-overlapping applicable fixes; on overlap the outer one wins (the rest wait a pass)."""
+    analysis = result.analysis
+    candidates = []
+    for diagnostic, node in zip(result.diagnostics, result.nodes):
+        if diagnostic.applicable and diagnostic.fix is not None:
+            targets = [target for target, _ in diagnostic.fix.edits]
+            depth = min(analysis.depth(t) for t in targets) if targets else 0
+            candidates.append((depth, diagnostic.line, diagnostic.column, diagnostic.fix, targets))
+    candidates.sort(key=lambda c: c[:3])
+    taken: set[Any] = set()
+    chosen: list[Fix] = []
+    for _, _, _, fix, targets in candidates:
+        if any(t in taken or any(a in taken for a in analysis.ancestors(t)) for t in targets):
+            continue
+        # An inner target already taken under one of ours would also be lost: check descendants.
+        covered = {a for t in taken for a in analysis.ancestors(t)}
+        if any(t in covered for t in targets):
+            continue
+        taken.update(targets)
+        chosen.append(fix)
+    return chosen
+
+
+def _apply(module: libcst.Module, analysis: Analysis, fixes: Sequence[Fix]) -> libcst.Module:
+    replacements: dict[Any, Any] = {}
+    on_path: set[Any] = set()
+    for fix in fixes:
+        for target, replacement in fix.edits:
+            replacements[target] = replacement
+            on_path.update(analysis.ancestors(target))
+
+    class Replace(cst.CSTTransformer):  # type: ignore[misc,name-defined]
+        def on_visit(self, node: Any) -> bool:
+            return node in on_path
+
+        def on_leave(self, original: Any, updated: Any) -> Any:
+            return replacements.get(original, updated)
+
+    new = module.visit(Replace())
+    imports = [request for fix in fixes for request in fix.imports]
+    if imports:
+        from libcst.codemod import CodemodContext
+        from libcst.codemod.visitors import AddImportsVisitor
+
+        context = CodemodContext()
+        for request in dict.fromkeys(imports):
+            AddImportsVisitor.add_needed_import(context, request.module, request.obj, request.asname)
+        new = AddImportsVisitor(context).transform_module(new)
+    statements = list(dict.fromkeys(s for fix in fixes for s in fix.module_statements))
+    if statements:
+        new = _insert_after_imports(new, statements)
+    return new
+
+
+def _insert_after_imports(module: libcst.Module, statements: list[str]) -> libcst.Module:
+    existing = {module.code_for_node(s).strip() for s in module.body}
+    new_nodes = [
+        cst.parse_statement(code, config=module.config_for_parsing) for code in statements if code.strip() not in existing
+    ]
+    if not new_nodes:
+        return module
+    body = list(module.body)
+    index = 0
+    for i, statement in enumerate(body):
+        if isinstance(statement, cst.SimpleStatementLine) and all(
+            isinstance(s, (cst.Import, cst.ImportFrom)) or (i == 0 and isinstance(s, cst.Expr) and isinstance(s.value, cst.SimpleString))
+            for s in statement.body
+        ):
+            index = i + 1
+            continue
+        break
+    # One blank line before the first inserted statement when it follows imports.
+    if index > 0:
+        new_nodes[0] = new_nodes[0].with_changes(leading_lines=[cst.EmptyLine()])
+    if index < len(body) and not body[index].leading_lines:
+        body[index] = body[index].with_changes(leading_lines=[cst.EmptyLine()])
+    return module.with_changes(body=[*body[:index], *new_nodes, *body[index:]])
+
+
+@dataclass
+class FixOutcome:
+    text: str
+    diagnostics: list[Diagnostic]
+    fixed: int
+
+
+def fix_text(text: str, settings: Settings, path: str | None = None) -> FixOutcome:
+    return _deep(_fix_text, text, settings, path)
+
+
+def _fix_text(text: str, settings: Settings, path: str | None) -> FixOutcome:
+    rules = _selected(settings, path)
+    try:
+        module = _parse(text, path)
+        if module.code != text:
+            message = "not fixed: libcst does not reproduce this file exactly"
+            result = _lint_module(module, text, settings, rules, True)
+            return FixOutcome(text, sorted([*result.diagnostics, _file_diagnostic("AIO002", message)], key=_order), 0)
+        original, fixed = text, 0
+        for _ in range(MAX_PASSES):
+            result = _lint_module(module, text, settings, rules, True)
+            chosen = _choose(result)
+            if not chosen:
+                break
+            try:
+                new_text = _apply(module, result.analysis, chosen).code
+                new_module = _parse(new_text, path)
+            except Exception as error:  # noqa: BLE001 - reported, the file is left untouched
+                message = f"fix failed and was not applied: {type(error).__name__}: {error}"
+                return _unchanged(original, settings, path, rules, message)
+            if new_text == text:
+                break
+            text, module, fixed = new_text, new_module, fixed + len(chosen)
+        else:
+            result = _lint_module(module, text, settings, rules, True)
+        if text != original:
+            try:
+                compile(text, path or "<input>", "exec", dont_inherit=True)
+            except (SyntaxError, ValueError) as error:
+                message = f"fixes produced code that does not compile ({error}); file left unchanged"
+                return _unchanged(original, settings, path, rules, message)
+        return FixOutcome(text, sorted(result.diagnostics, key=_order), fixed)
+    except _Stop as stop:
+        return FixOutcome(text, _report_file_level(settings, path, stop.diagnostic), 0)
+    except RecursionError:
+        return FixOutcome(text, _report_file_level(settings, path, _file_diagnostic("AIO001", "too deeply nested to analyse")), 0)
+
+
+def _unchanged(text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], message: str) -> FixOutcome:
+    diagnostics = _lint_text(text, settings, path, True)
+    diagnostics = [replace(d, applicable=False) for d in diagnostics]
+    return FixOutcome(text, sorted([*diagnostics, _file_diagnostic("AIO002", message)], key=_order), 0)
+
+
+def fix_bytes(data: bytes, settings: Settings, path: str | None = None) -> tuple[bytes | None, list[Diagnostic], int]:
+    """(new bytes or None when unchanged, remaining diagnostics, number of fixes applied)."""
+    try:
+        source: SourceText = decode(data)
+    except UndecodableSource as error:
+        return None, _report_file_level(settings, path, _file_diagnostic("AIO001", f"cannot decode: {error}")), 0
+    outcome = fix_text(source.text, settings, path)
+    if outcome.text == source.text:
+        return None, outcome.diagnostics, 0
+    try:
+        new_data = source.encode(outcome.text)
+    except UnicodeEncodeError as error:
+        message = f"fixed code cannot be encoded as {source.encoding} ({error}); file left unchanged"
+        return None, [*lint_bytes(data, settings, path), _file_diagnostic("AIO002", message)], 0
+    return new_data, outcome.diagnostics, outcome.fixed

@@ -1,0 +1,43 @@
+"""Building blocks for fixes that several rules share.  They build values; they never apply them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from asynclint._lazy import cst
+from asynclint.rule import ImportRequest
+
+if TYPE_CHECKING:
+    from asynclint.analysis import Analysis
+
+
+def module_attribute(analysis: Analysis, at: Any, module: str, attr: str) -> tuple[Any, tuple[ImportRequest, ...]] | None:
+    """An expression for `module.attr` usable at `at`, and the import it needs (if any).
+
+    None when the module's name is taken there by something else: no fix is better than a wrong one.
+    """
+    name, needs_import = analysis.module_alias(module, at)
+    if name is None:
+        return None
+    value: Any = cst.Name(name)
+    for part in module.split(".")[1:]:
+        value = cst.Attribute(value=value, attr=cst.Name(part))
+    imports = (ImportRequest(module),) if needs_import else ()
+    return cst.Attribute(value=value, attr=cst.Name(attr)), imports
+
+
+def awaited(analysis: Analysis, original: Any, expression: Any) -> Any:
+    """`await expression`, parenthesized where `original` sits in a primary (`x.attr`, `x[i]`, `x()`)."""
+    if getattr(expression, "lpar", None):
+        expression = expression.with_changes(lpar=[], rpar=[])
+    node = cst.Await(expression=expression)
+    parent = analysis.parents.get(original)
+    needs_parens = (
+        (isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is original)
+        or (isinstance(parent, cst.Call) and parent.func is original)
+    )
+    if needs_parens and not original.lpar:
+        node = node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    else:
+        node = node.with_changes(lpar=original.lpar, rpar=original.rpar)
+    return node

@@ -1,0 +1,78 @@
+"""flake8 face: `flake8 --select AIO`.  Reports only: fixes need the original bytes (the CLI's job).
+
+flake8 hands plugins the file's lines with newlines normalized and the BOM stripped; that text is
+linted as is.  flake8 applies its own `# noqa`, selection and per-file-ignores, so the plugin runs
+every rule and leaves filtering to flake8.  Opt-in rules are added to flake8's default ignore list.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from asynclint import __version__
+from asynclint.config import ConfigError, Settings, load_settings, parse_target
+
+
+class Plugin:
+    name = "asynclint"
+    version = __version__
+
+    _settings: Settings | None = None
+
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str) -> None:
+        self.lines = lines
+        self.filename = filename
+
+    @classmethod
+    def add_options(cls, option_manager: Any) -> None:
+        from asynclint.registry import all_rules
+
+        option_manager.add_option(
+            "--asynclint-target-version",
+            default=None,
+            parse_from_config=True,
+            help="Python version the checked code must run on, e.g. py310 (default: asynclint's "
+            "config, else requires-python, else py310)",
+        )
+        option_manager.add_option(
+            "--asynclint-blocking-calls",
+            default=[],
+            parse_from_config=True,
+            comma_separated_list=True,
+            help="extra dotted names of blocking functions for AIO202, comma separated",
+        )
+        opt_in = [rule.CODE for rule in all_rules() if not rule.DEFAULT]
+        if opt_in:
+            option_manager.extend_default_ignore(opt_in)
+
+    @classmethod
+    def parse_options(cls, options: Any) -> None:
+        try:
+            base = load_settings(Path.cwd())
+        except ConfigError:
+            base = Settings()
+        target = options.asynclint_target_version
+        blocking = tuple(options.asynclint_blocking_calls or ()) or base.blocking_calls
+        cls._settings = Settings(
+            select=("AIO",),
+            extend_select=tuple(rule for rule in _opt_in_codes()),
+            target_version=parse_target(target, "--asynclint-target-version") if target else base.target_version,
+            blocking_calls=blocking,
+        )
+
+    def run(self) -> Iterator[tuple[int, int, str, type]]:
+        from asynclint.engine import lint_text
+
+        settings = self._settings or Settings(extend_select=_opt_in_codes())
+        text = "".join(self.lines)
+        for d in lint_text(text, settings, self.filename, noqa=False):
+            yield d.line, d.column - 1, f"{d.code} {d.message}", type(self)
+
+
+def _opt_in_codes() -> tuple[str, ...]:
+    from asynclint.registry import all_rules
+
+    return tuple(rule.CODE for rule in all_rules() if not rule.DEFAULT)

@@ -1,0 +1,169 @@
+"""What a rule is, and the values it hands back: diagnostics and fixes.
+
+A rule never changes a tree, reads a file or prints.  It looks at the nodes it asks for
+(`visit_<NodeType>` methods, dispatched by the engine from its single analysis walk), asks the
+shared `Analysis` what names refer to and where it is, and calls `report()`, optionally with a
+`Fix` value that the engine may later apply.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from asynclint._lazy import cst
+
+if TYPE_CHECKING:
+    import libcst
+
+    from asynclint.analysis import Analysis, Scope
+    from asynclint.config import Settings
+
+
+class Safety(enum.Enum):
+    """How much a fix may change what the program does (ruff's definitions)."""
+
+    SAFE = "safe"  # keeps runtime behaviour and comments: applied by `asynclint fix`
+    UNSAFE = "unsafe"  # may change what runs or when: applied with --unsafe-fixes
+    DISPLAY_ONLY = "display-only"  # shown, never applied
+
+
+class FixAvailability(enum.Enum):
+    NONE = "none"
+    SOMETIMES = "sometimes"
+    ALWAYS = "always"
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """`import module` (obj None) or `from module import obj [as asname]`, added once if missing."""
+
+    module: str
+    obj: str | None = None
+    asname: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Fix:
+    """A fix as a value: which original nodes to replace with what, and what the module needs.
+
+    `edits` pairs an original node (by identity) with its replacement: a node, a
+    `FlattenSentinel` (several statements for one) or `RemovalSentinel`.
+    `module_statements` are top-level statements (source text) placed once after the import block.
+    """
+
+    title: str
+    safety: Safety
+    edits: tuple[tuple[Any, Any], ...]
+    imports: tuple[ImportRequest, ...] = ()
+    module_statements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding. Lines and columns are 1-based; the end is exclusive."""
+
+    code: str
+    name: str
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fix: Fix | None = field(default=None, compare=False, repr=False)
+    applicable: bool = field(default=False, compare=False)
+    """True when `asynclint fix` would apply the fix under the current settings."""
+
+    @property
+    def fix_safety(self) -> Safety | None:
+        return self.fix.safety if self.fix is not None else None
+
+
+@dataclass
+class RuleContext:
+    """What the engine hands every rule instance for one file."""
+
+    module: libcst.Module
+    analysis: Analysis
+    settings: Settings
+    reports: list[tuple[type[Rule], Any, str, Fix | None]]
+
+
+_SECTION = re.compile(r"^## (.+)$", re.M)
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Since")
+
+
+class Rule:
+    """Base class of every rule: subclasses set the class attributes and define `visit_<Node>`."""
+
+    CODE: ClassVar[str]
+    NAME: ClassVar[str]
+    MESSAGE: ClassVar[str]
+    FIX_TITLE: ClassVar[str | None] = None
+    FIX_AVAILABILITY: ClassVar[FixAvailability] = FixAvailability.NONE
+    DEFAULT: ClassVar[bool] = True
+    """False for opt-in rules: selected only when their full code is named."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+        self.analysis = ctx.analysis
+        self.settings = ctx.settings
+
+    # -- reporting -------------------------------------------------------------------------
+    def report(self, node: libcst.CSTNode, *, fix: Fix | None = None, message: str | None = None, **fmt: str) -> None:
+        text = message if message is not None else self.MESSAGE.format(**fmt)
+        self.ctx.reports.append((type(self), node, text, fix))
+
+    def make_fix(
+        self,
+        safety: Safety,
+        edits: list[tuple[Any, Any]] | tuple[tuple[Any, Any], ...],
+        imports: tuple[ImportRequest, ...] = (),
+        module_statements: tuple[str, ...] = (),
+        title: str | None = None,
+    ) -> Fix:
+        return Fix(title or self.FIX_TITLE or "", safety, tuple(edits), tuple(imports), tuple(module_statements))
+
+    # -- questions for the shared analysis ---------------------------------------------------
+    def qualified_name(self, node: libcst.BaseExpression) -> str | None:
+        return self.analysis.qualified_name(node)
+
+    def resolves_to(self, node: libcst.BaseExpression, *names: str) -> bool:
+        return self.analysis.qualified_name(node) in names
+
+    def enclosing_coroutine(self, node: libcst.CSTNode) -> Scope | None:
+        return self.analysis.enclosing_coroutine(node)
+
+    def parent(self, node: libcst.CSTNode) -> libcst.CSTNode | None:
+        return self.analysis.parents.get(node)
+
+    def parse_expression(self, code: str) -> libcst.BaseExpression:
+        return cst.parse_expression(code, config=self.ctx.module.config_for_parsing)
+
+    def parse_statement(self, code: str) -> libcst.BaseStatement:
+        return cst.parse_statement(code, config=self.ctx.module.config_for_parsing)
+
+    # -- documentation --------------------------------------------------------------------
+    @classmethod
+    def docs(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.docs().split("\n", 1)[0]
+
+    @classmethod
+    def doc_sections(cls) -> dict[str, str]:
+        text = cls.docs()
+        parts = _SECTION.split(text)
+        # parts = [summary, title1, body1, title2, body2, ...]
+        return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+
+    @classmethod
+    def doc_code_block(cls, section: str) -> str | None:
+        body = cls.doc_sections().get(section, "")
+        match = re.search(r"```python\n(.*?)```", body, re.S)
+        return match.group(1) if match else None

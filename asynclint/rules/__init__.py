@@ -1,0 +1,1 @@
+"""One rule per module. The registry imports every module here and collects its `Rule` classes."""

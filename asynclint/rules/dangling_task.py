@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from typing import Any
+
+from asynclint._lazy import cst
+from asynclint.rule import FixAvailability, Rule, Safety
+
+_TASK_FACTORIES = ("asyncio.create_task", "asyncio.ensure_future")
+_LOOP_FACTORIES = ("asyncio.get_running_loop", "asyncio.get_event_loop", "asyncio.new_event_loop")
+_LOOP_NAMES = ("loop", "_loop")
+# Methods of Task that return None: calling one on the new task still drops the task.
+_CHAINED = ("add_done_callback", "set_name")
+# Loop and future APIs that ignore what their callback returns.
+_CALLBACK_TAKERS = ("call_soon", "call_soon_threadsafe", "call_later", "call_at", "add_done_callback", "add_signal_handler")
+_SET_BASE = "_background_tasks"
+
+
+class DanglingTask(Rule):
+    """Flags tasks created with `asyncio.create_task()` and friends whose result nobody keeps.
+
+    ## What it does
+    Reports `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and `<loop>.create_task(...)`
+    (a loop from `get_running_loop()`, `get_event_loop()`, `new_event_loop()`, or a variable or
+    attribute named `loop`/`_loop`) whose task is thrown away: an expression statement (also inside
+    a conditional expression or a list/set comprehension used as a statement), a chained
+    `.add_done_callback(...)`, an assignment to `_` or to a local that is never read, or the value
+    of a `lambda` given as a callback to `call_soon`, `call_later`, `call_at`, `add_done_callback`
+    or `add_signal_handler`. `tg.create_task(...)` on a `TaskGroup` is not reported: the group
+    keeps its tasks.
+
+    ## Why is this bad?
+    The event loop keeps only a weak reference to its tasks. A task that nothing else refers to
+    can be garbage-collected before it finishes ("Task was destroyed but it is pending!"), and any
+    exception it raises is never seen.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def main():
+        asyncio.create_task(send_report())
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    _background_tasks = set()
+
+    async def main():
+        task = asyncio.create_task(send_report())
+        _background_tasks.add(task)
+        task.add_done_callback(_background_tasks.discard)
+    ```
+
+    ## Fix safety
+    Safe. The fix follows the asyncio documentation: it keeps a strong reference in a module-level
+    set (one per module, reused by later fixes) and removes it when the task is done, so the task
+    lives exactly as long as it runs. Nothing new runs and no suspension point is added. Tasks in
+    conditional expressions, comprehensions and lambdas are reported without a fix, because
+    keeping them needs a restructuring that a person should choose.
+
+    ## Since
+    0.1.0
+    """
+
+    CODE = "AIO101"
+    NAME = "dangling-task"
+    MESSAGE = "Task from `{func}()` is not kept and can be garbage-collected while running"
+    FIX_TITLE = "Keep a reference to the task in a module-level set until it is done"
+    FIX_AVAILABILITY = FixAvailability.SOMETIMES
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = self._task_factory(node)
+        if func is None:
+            return
+        site = self._discarded(node)
+        if site is None:
+            return
+        kind, statement = site
+        fix = self._fix(node, kind, statement) if statement is not None else None
+        self.report(node, fix=fix, func=func)
+
+    # -- detection ------------------------------------------------------------------------
+    def _task_factory(self, node: cst.Call) -> str | None:
+        qualified = self.qualified_name(node.func)
+        if qualified in _TASK_FACTORIES:
+            return qualified
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "create_task" and self._is_loop(func.value):
+            return "loop.create_task"
+        return None
+
+    def _is_loop(self, receiver: Any) -> bool:
+        if isinstance(receiver, cst.Call):
+            return self.qualified_name(receiver.func) in _LOOP_FACTORIES
+        if isinstance(receiver, cst.Attribute):
+            return receiver.attr.value in _LOOP_NAMES
+        if isinstance(receiver, cst.Name):
+            values = self.analysis.assigned_values(receiver)
+            if any(isinstance(v, cst.Call) and self.qualified_name(v.func) in _LOOP_FACTORIES for v in values):
+                return True
+            # `async with X() as loop` binds something else that merely has the name.
+            return receiver.value in _LOOP_NAMES and not self._bound_by_async_with(receiver)
+        return False
+
+    def _bound_by_async_with(self, name: cst.Name) -> bool:
+        scope = self.analysis.lookup(name.value, self.analysis.scope_of(name))
+        if scope is None:
+            return False
+        for node in self.analysis.scopes:
+            if isinstance(node, cst.With) and node.asynchronous is not None and self.analysis.scopes[node] is scope:
+                for item in node.items:
+                    if item.asname is not None and isinstance(item.asname.name, cst.Name) and item.asname.name.value == name.value:
+                        return True
+        return False
+
+    def _discarded(self, call: cst.Call) -> tuple[str, Any] | None:
+        """(how the task is dropped, the small statement to rewrite or None when not fixable)."""
+        parents = self.analysis.parents
+        node: Any = call
+        parent = parents.get(node)
+        while isinstance(parent, cst.IfExp) and parent.test is not node:
+            node, parent = parent, parents.get(parent)
+        in_conditional = node is not call
+        if isinstance(parent, cst.Expr):
+            return ("statement", None if in_conditional else parent)
+        if isinstance(parent, (cst.ListComp, cst.SetComp)) and parent.elt is node:
+            return ("comprehension", None) if isinstance(parents.get(parent), cst.Expr) else None
+        if isinstance(parent, cst.Lambda):
+            return ("lambda", None) if self._is_ignored_callback(parent) else None
+        if in_conditional:
+            return None
+        if isinstance(parent, cst.Attribute) and parent.value is call and parent.attr.value in _CHAINED:
+            chained = parents.get(parent)
+            if isinstance(chained, cst.Call) and chained.func is parent and isinstance(parents.get(chained), cst.Expr):
+                return ("chained", parents.get(chained))
+            return None
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            return self._unused_target(parent, parent.targets[0].target)
+        if isinstance(parent, cst.AnnAssign):
+            return self._unused_target(parent, parent.target)
+        return None
+
+    def _unused_target(self, statement: Any, target: Any) -> tuple[str, Any] | None:
+        if not isinstance(target, cst.Name):
+            return None
+        if target.value == "_":
+            return ("underscore", statement)
+        scope = self.analysis.lookup(target.value, self.analysis.scope_of(target))
+        if scope is None or not scope.is_function() or scope.declared.get(target.value):
+            return None  # module and class attributes live on; globals are read elsewhere
+        if self.analysis.is_read(target.value, scope):
+            return None
+        return ("unread", statement)
+
+    def _is_ignored_callback(self, lam: cst.Lambda) -> bool:
+        arg = self.analysis.parents.get(lam)
+        call = self.analysis.parents.get(arg)
+        return (
+            isinstance(arg, cst.Arg)
+            and isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in _CALLBACK_TAKERS
+        )
+
+    # -- fix ------------------------------------------------------------------------------
+    def _fix(self, call: cst.Call, kind: str, statement: Any) -> Any:
+        keeper = self._keeper_set()
+        if kind == "unread":
+            task = statement.targets[0].target.value if isinstance(statement, cst.Assign) else statement.target.value
+            new = [statement]
+        else:
+            task = self.analysis.fresh_name("task")
+            new = [cst.Assign(targets=[cst.AssignTarget(target=cst.Name(task))], value=call)]
+        new += [
+            self.parse_statement(f"{keeper}.add({task})\n").body[0],
+            self.parse_statement(f"{task}.add_done_callback({keeper}.discard)\n").body[0],
+        ]
+        if kind == "chained":
+            new.append(statement.with_changes(value=statement.value.deep_replace(call, cst.Name(task))))
+        return self.make_fix(Safety.SAFE, [self._replace_small_statement(statement, new)], module_statements=(f"{keeper} = set()",))
+
+    def _keeper_set(self) -> str:
+        """The module's existing `_background_tasks = set()`, or a fresh name for a new one."""
+        module_scope = self.analysis.module_scope
+        for name, values in module_scope.values.items():
+            if (
+                name.startswith(_SET_BASE)
+                and module_scope.bindings.get(name) == 1
+                and len(values) == 1
+                and isinstance(values[0], cst.Call)
+                and isinstance(values[0].func, cst.Name)
+                and values[0].func.value == "set"
+                and not values[0].args
+            ):
+                return name
+        return self.analysis.fresh_name(_SET_BASE)
+
+    def _replace_small_statement(self, statement: Any, new: list[Any]) -> tuple[Any, Any]:
+        line = self.analysis.parents.get(statement)
+        if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
+            # One statement per line: keep the original line's comment and blank lines on the first.
+            first = line.with_changes(body=[new[0]])
+            rest = [cst.SimpleStatementLine(body=[s]) for s in new[1:]]
+            return line, cst.FlattenSentinel([first, *rest])
+        return statement, cst.FlattenSentinel(new)

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from asynclint.rule import Rule
+
+
+class InternalError(Rule):
+    """Reported by the engine when asynclint itself failed on a file.
+
+    ## What it does
+    Reports that a rule crashed on this file (the message names the rule and the exception), that
+    the fixes produced code that does not compile (the file is then left unchanged), or that
+    libcst does not reproduce the file exactly, so it is not fixed. The run goes on with the other
+    rules and files, and the exit code is 2.
+
+    ## Why is this bad?
+    It is a bug in asynclint (or libcst), never in your code: please report it with the file.
+
+    ## Example
+    ```python
+    # any file on which a rule crashes
+    ```
+
+    ## Use instead
+    ```python
+    # nothing to change in your code; report the crash
+    ```
+
+    ## Fix safety
+    No fix.
+
+    ## Since
+    0.1.0
+    """
+
+    CODE = "AIO002"
+    NAME = "internal-error"
+    MESSAGE = "asynclint failed on this file: {reason}"

@@ -1,0 +1,50 @@
+"""Shared by the fixture and case harnesses: annotation comments and per-fixture settings."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from asynclint.config import Settings, parse_target
+from asynclint.registry import all_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+_MARK = re.compile(r"#\s*(error|expect):\s*(AIO[0-9]{3}(?:\s*,\s*AIO[0-9]{3})*)")
+
+
+def annotations(text: str, kind: str = "error") -> Counter[tuple[int, str]]:
+    """(line, code) for every `# error: AIO101, AIO202` (or `# expect:`) comment."""
+    found: Counter[tuple[int, str]] = Counter()
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _MARK.finditer(line):
+            if match.group(1) == kind:
+                for code in match.group(2).split(","):
+                    found[(number, code.strip())] += 1
+    return found
+
+
+def findings(diagnostics: list[Any]) -> Counter[tuple[int, str]]:
+    return Counter((d.line, d.code) for d in diagnostics)
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def settings_for(manifest: dict[str, Any]) -> Settings:
+    """Every rule selected (opt-in ones too), with the manifest's fix and target settings."""
+    opt_in = tuple(rule.CODE for rule in all_rules() if not rule.DEFAULT)
+    return Settings(
+        select=("AIO",),
+        extend_select=opt_in,
+        unsafe_fixes=bool(manifest.get("unsafe-fixes", False)),
+        target_version=parse_target(manifest["target-version"]) if "target-version" in manifest else (3, 10),
+        blocking_calls=tuple(manifest.get("blocking-calls", ())),
+    )
+
+
+def describe(counter: Counter[tuple[int, str]]) -> list[str]:
+    return sorted(f"line {line}: {code}" for (line, code), n in counter.items() for _ in range(n))
