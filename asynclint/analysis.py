@@ -154,8 +154,10 @@ class Analysis:
             if node_type in wanted:
                 wanted_nodes.append(node)
             if node_type is Name:
-                self.all_names.add(node.value)
-                if node not in roles:
+                role = roles.get(node)
+                if role != "skip":
+                    self.all_names.add(node.value)
+                if role is None:
                     scope.reads.setdefault(node.value, []).append(node)
                 continue
             handler = special.get(node_type)
@@ -215,9 +217,9 @@ class Analysis:
             self._store_target(target.value, scope)
 
     def _skip(self, node: Any) -> None:
+        """Not a variable reference (an attribute or keyword name): neither a read nor a name taken."""
         if isinstance(node, cst.Name):
             self._roles[node] = "skip"
-            self.all_names.add(node.value)
 
     # ------------------------------------------------------------------------------ queries
     def scope_of(self, node: Any) -> Scope:
@@ -483,6 +485,7 @@ def _global(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
     kind = "global" if isinstance(node, cst.Global) else "nonlocal"
     for item in node.names:
         a._skip(item.name)
+        a.all_names.add(item.name.value)
         scope.declared[item.name.value] = kind
     a._children(node, scope, push)
 

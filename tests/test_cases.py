@@ -1,0 +1,38 @@
+"""Annotated case files (tests/cases/*.py): near misses and every import form, lint and fix.
+
+Each case is linted and compared with its `# error:` annotations exactly; when a sibling
+`<name>.fixed.py` exists, the fixer's output must equal it and be stable and compile.
+Settings come from an optional sibling `<name>.toml` (same keys as a fixture.toml).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations import ROOT, annotations, describe, findings, load_manifest, settings_for
+from asynclint.engine import fix_text, lint_text
+
+CASES = sorted(p for p in (ROOT / "tests" / "cases").glob("*.py") if not p.name.endswith(".fixed.py"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[p.stem for p in CASES])
+def test_case_findings(case: Path) -> None:
+    text = case.read_text(encoding="utf-8")
+    settings = settings_for(load_manifest(case.with_suffix(".toml")))
+    assert describe(findings(lint_text(text, settings, str(case)))) == describe(annotations(text))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[p.stem for p in CASES])
+def test_case_fixes(case: Path, update_fixtures: bool) -> None:
+    fixed_path = case.with_name(case.stem + ".fixed.py")
+    settings = settings_for(load_manifest(case.with_suffix(".toml")))
+    outcome = fix_text(case.read_text(encoding="utf-8"), settings, str(case))
+    if update_fixtures:
+        fixed_path.write_text(outcome.text, encoding="utf-8")
+    if not fixed_path.exists():
+        pytest.skip("no expected fix output for this case")
+    assert outcome.text == fixed_path.read_text(encoding="utf-8")
+    compile(outcome.text, str(fixed_path), "exec")
+    assert fix_text(outcome.text, settings).text == outcome.text, "fixing again must change nothing"
