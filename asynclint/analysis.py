@@ -336,11 +336,22 @@ class Analysis:
             yield inner
             todo.extend(cache.get(inner, ()))
 
-    def fresh_name(self, base: str, taken: set[str] | None = None) -> str:
-        """A name that appears nowhere in the module (nor in `taken`)."""
-        taken = taken or set()
+    def fresh_name(self, base: str, at: Any = None) -> str:
+        """A name free to bind at `at`: unused in that scope and every scope nested in it.
+
+        Without `at` (or at module level), free in the whole module.
+        """
+        scope = self.scope_of(at) if at is not None else self.module_scope
+        while scope.kind == "comprehension" and scope.parent is not None:
+            scope = scope.parent
+        if scope is self.module_scope:
+            taken = self.all_names
+        else:
+            taken = set()
+            for inner in (scope, *self._nested_scopes(scope)):
+                taken.update(inner.bindings, inner.imports, inner.reads, inner.declared)
         candidate, n = base, 0
-        while candidate in self.all_names or candidate in taken:
+        while candidate in taken:
             n += 1
             candidate = f"{base}_{n}"
         return candidate

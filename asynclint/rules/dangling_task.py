@@ -171,7 +171,7 @@ class DanglingTask(Rule):
             task = statement.targets[0].target.value if isinstance(statement, cst.Assign) else statement.target.value
             new = [statement]
         else:
-            task = self.analysis.fresh_name("task")
+            task = self.analysis.fresh_name("task", statement)
             new = [cst.Assign(targets=[cst.AssignTarget(target=cst.Name(task))], value=call)]
         new += [
             self.parse_statement(f"{keeper}.add({task})\n").body[0],

@@ -18,50 +18,50 @@ class Service:
         self.tasks = []
 
     async def start(self):
-        task_1 = self._loop.create_task(work())  # error: AIO101
-        _background_tasks.add(task_1)
-        task_1.add_done_callback(_background_tasks.discard)
-        task_1 = self.loop.create_task(work())  # error: AIO101
-        _background_tasks.add(task_1)
-        task_1.add_done_callback(_background_tasks.discard)
+        task = self._loop.create_task(work())  # error: AIO101
+        _background_tasks.add(task)
+        task.add_done_callback(_background_tasks.discard)
+        task = self.loop.create_task(work())  # error: AIO101
+        _background_tasks.add(task)
+        task.add_done_callback(_background_tasks.discard)
         self.tasks.append(asyncio.create_task(work()))
         self.task = asyncio.create_task(work())
 
 
 async def main(other):
-    task_1 = aio.create_task(work())  # error: AIO101
-    _background_tasks.add(task_1)
-    task_1.add_done_callback(_background_tasks.discard)
-    task_1 = spawn(work())  # error: AIO101
-    _background_tasks.add(task_1)
-    task_1.add_done_callback(_background_tasks.discard)
-    task_1 = ensure_future(work())  # error: AIO101
-    _background_tasks.add(task_1)
-    task_1.add_done_callback(_background_tasks.discard)
-    task_1 = asyncio.tasks.create_task(work())  # error: AIO101
-    _background_tasks.add(task_1)
-    task_1.add_done_callback(_background_tasks.discard)
-    task_1 = asyncio.get_running_loop().create_task(work())  # error: AIO101
-    _background_tasks.add(task_1)
-    task_1.add_done_callback(_background_tasks.discard)
+    task = aio.create_task(work())  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+    task = spawn(work())  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+    task = ensure_future(work())  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+    task = asyncio.tasks.create_task(work())  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+    task = asyncio.get_running_loop().create_task(work())  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
     running = asyncio.get_running_loop()
-    task_1 = running.create_task(work())  # error: AIO101
-    _background_tasks.add(task_1)
-    task_1.add_done_callback(_background_tasks.discard)
-    task_1 = asyncio.create_task(work())  # error: AIO101
-    _background_tasks.add(task_1)
-    task_1.add_done_callback(_background_tasks.discard)
-    task_1.add_done_callback(print)
-    task_1 = asyncio.create_task(work())  # error: AIO101
-    _background_tasks.add(task_1)
-    task_1.add_done_callback(_background_tasks.discard)
+    task = running.create_task(work())  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+    task = asyncio.create_task(work())  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+    task.add_done_callback(print)
+    task = asyncio.create_task(work())  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
     unused = asyncio.create_task(work())  # error: AIO101
     _background_tasks.add(unused)
     unused.add_done_callback(_background_tasks.discard)
     asyncio.create_task(work()) if other else None  # error: AIO101
     [asyncio.create_task(work()) for _ in range(2)]  # error: AIO101
     running.call_soon(lambda: asyncio.create_task(work()))  # error: AIO101
-    if other: task_1 = asyncio.create_task(work()); _background_tasks.add(task_1); task_1.add_done_callback(_background_tasks.discard)  # error: AIO101
+    if other: task = asyncio.create_task(work()); _background_tasks.add(task); task.add_done_callback(_background_tasks.discard)  # error: AIO101
 
     # Near misses: awaited, kept, passed on, or owned by a TaskGroup.
     await asyncio.create_task(work())
@@ -88,9 +88,9 @@ async def main(other):
 
 
 def schedule(loop):
-    task_1 = loop.create_task(work())  # error: AIO101
-    _background_tasks.add(task_1)
-    task_1.add_done_callback(_background_tasks.discard)
+    task = loop.create_task(work())  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
     return loop.create_task(work())
 
 
