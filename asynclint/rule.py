@@ -104,6 +104,8 @@ class Rule:
     MESSAGE: ClassVar[str]
     FIX_TITLE: ClassVar[str | None] = None
     FIX_AVAILABILITY: ClassVar[FixAvailability] = FixAvailability.NONE
+    FIX_SAFETY: ClassVar[Safety | None] = None
+    """The safety of the rule's fix where it is offered (decided per site; shown in the docs)."""
     DEFAULT: ClassVar[bool] = True
     """False for opt-in rules: selected only when their full code is named."""
 

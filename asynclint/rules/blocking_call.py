@@ -48,8 +48,8 @@ class BlockingCall(Rule):
 
     ## Use instead
     ```python
-    import asyncio
     import subprocess
+    import asyncio
 
     async def build():
         await asyncio.to_thread(subprocess.run, ["make"], check=True)
@@ -71,6 +71,7 @@ class BlockingCall(Rule):
     MESSAGE = "`{name}()` blocks the event loop in coroutine `{func}`"
     FIX_TITLE = "Run it in a thread with `await asyncio.to_thread(...)`"
     FIX_AVAILABILITY = FixAvailability.SOMETIMES
+    FIX_SAFETY = Safety.UNSAFE
 
     def visit_Call(self, node: cst.Call) -> None:
         coroutine = self.enclosing_coroutine(node)

@@ -29,8 +29,8 @@ class BlockingSleep(Rule):
 
     ## Use instead
     ```python
-    import asyncio
     import time
+    import asyncio
 
     async def poll():
         await asyncio.sleep(0.5)
@@ -52,6 +52,7 @@ class BlockingSleep(Rule):
     MESSAGE = "`time.sleep()` blocks the event loop in coroutine `{func}`"
     FIX_TITLE = "Replace with `await asyncio.sleep(...)`"
     FIX_AVAILABILITY = FixAvailability.SOMETIMES
+    FIX_SAFETY = Safety.UNSAFE
 
     def visit_Call(self, node: cst.Call) -> None:
         coroutine = self.enclosing_coroutine(node)

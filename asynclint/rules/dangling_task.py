@@ -69,6 +69,7 @@ class DanglingTask(Rule):
     MESSAGE = "Task from `{func}()` is not kept and can be garbage-collected while running"
     FIX_TITLE = "Keep a reference to the task in a module-level set until it is done"
     FIX_AVAILABILITY = FixAvailability.SOMETIMES
+    FIX_SAFETY = Safety.SAFE
 
     def visit_Call(self, node: cst.Call) -> None:
         func = self._task_factory(node)

@@ -1,0 +1,186 @@
+"""The engine: bad input, byte-exact writes, crash isolation, overlapping fixes, lazy import."""
+
+from __future__ import annotations
+
+import codecs
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from asynclint import engine
+from asynclint.config import Settings
+from asynclint.engine import fix_bytes, fix_text, lint_bytes, lint_text
+from asynclint.rules.blocking_sleep import BlockingSleep
+from asynclint.runner import fix_file
+
+UNSAFE = Settings(unsafe_fixes=True)
+BLOCKING = "import time\n\nasync def main():\n    time.sleep(1)\n"
+FIXED = "import time\nimport asyncio\n\nasync def main():\n    await asyncio.sleep(1)\n"
+
+
+def codes(diagnostics: list) -> list[str]:
+    return [d.code for d in diagnostics]
+
+
+# -- bad input --------------------------------------------------------------------------------
+def test_syntax_error_is_one_aio001_with_cpython_words() -> None:
+    (d,) = lint_text("async def f(:\n    pass\n", Settings())
+    assert (d.code, d.line) == ("AIO001", 1)
+    assert d.message.startswith("syntax error:")
+
+
+def test_valid_python_libcst_rejects_is_reported_as_such() -> None:
+    (d,) = lint_text("(x): int = 1\n", Settings())
+    assert d.code == "AIO001"
+    assert "valid Python that libcst cannot parse" in d.message
+
+
+def test_undecodable_and_binary_files() -> None:
+    (d,) = lint_bytes(b"x = '\xff\xfe'\n", Settings())
+    assert d.code == "AIO001" and "cannot decode" in d.message
+    (d,) = lint_bytes(b"\x00\x01binary", Settings())
+    assert d.code == "AIO001" and "binary" in d.message
+    assert fix_bytes(b"x = '\xff'\n", UNSAFE)[0] is None
+
+
+def test_aio001_can_be_ignored_per_file() -> None:
+    settings = Settings(per_file_ignores=(("broken_*.py", ("AIO001",)),))
+    assert lint_text("def f(:\n", settings, "broken_one.py") == []
+    assert codes(lint_text("def f(:\n", settings, "other.py")) == ["AIO001"]
+
+
+def test_deeply_nested_code_is_analysed() -> None:
+    chain = " + ".join(["time.sleep(1)"] * 600)
+    diagnostics = lint_text(f"import time\nasync def f():\n    x = {chain}\n", Settings())
+    assert codes(diagnostics) == ["AIO201"] * 600
+
+
+# -- fixing keeps the file's bytes conventions -------------------------------------------------
+def test_fix_keeps_crlf() -> None:
+    new, _, fixed = fix_bytes(BLOCKING.replace("\n", "\r\n").encode(), UNSAFE)
+    assert fixed == 1
+    assert new == FIXED.replace("\n", "\r\n").encode()
+
+
+def test_fix_keeps_bom() -> None:
+    new, _, _ = fix_bytes(codecs.BOM_UTF8 + BLOCKING.encode(), UNSAFE)
+    assert new == codecs.BOM_UTF8 + FIXED.encode()
+
+
+def test_fix_keeps_pep263_encoding() -> None:
+    source = "# -*- coding: latin-1 -*-\n" + BLOCKING + "NAME = 'café'\n"
+    new, _, _ = fix_bytes(source.encode("latin-1"), UNSAFE)
+    assert new is not None
+    assert new.decode("latin-1") == "# -*- coding: latin-1 -*-\n" + FIXED + "NAME = 'café'\n"
+
+
+def test_fix_file_keeps_mode_and_writes_through_symlinks(tmp_path: Path) -> None:
+    target = tmp_path / "real.py"
+    target.write_text(BLOCKING)
+    target.chmod(0o751)
+    link = tmp_path / "link.py"
+    link.symlink_to(target)
+    result, original = fix_file(str(link), UNSAFE, write=True)
+    assert result.fixed == 1 and original == BLOCKING.encode()
+    assert link.is_symlink()
+    assert target.read_text() == FIXED
+    assert stat.S_IMODE(target.stat().st_mode) == 0o751
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".asynclint")] == []
+
+
+def test_fix_refuses_what_libcst_cannot_reproduce() -> None:
+    source = BLOCKING.rstrip("\n") + "\r"  # a final lone CR
+    outcome = fix_text(source, UNSAFE)
+    assert outcome.text == source
+    assert "AIO002" in codes(outcome.diagnostics)
+
+
+def test_only_safe_fixes_without_unsafe_fixes() -> None:
+    assert fix_text(BLOCKING, Settings()).text == BLOCKING
+    assert fix_text(BLOCKING, Settings(extend_safe_fixes=("AIO201",))).text == FIXED
+
+
+def test_outer_fix_wins_and_inner_fix_follows_next_pass() -> None:
+    source = "import asyncio, time\n\nasync def main(wrap):\n    asyncio.create_task(wrap(time.sleep(1)))\n"
+    outcome = fix_text(source, UNSAFE)
+    assert outcome.fixed == 2
+    assert "task = asyncio.create_task(wrap(await asyncio.sleep(1)))" in outcome.text
+    assert "_background_tasks.add(task)" in outcome.text
+    assert fix_text(outcome.text, UNSAFE).text == outcome.text
+
+
+def test_noqa_suppresses_findings_and_their_fixes() -> None:
+    lines = [
+        "import time",
+        "async def main():",
+        "    time.sleep(1)  # noqa",
+        "    time.sleep(2)  # noqa: AIO201",
+        "    time.sleep(3)  # noqa: AIO2",
+        "    time.sleep(4)  # noqa: E501",
+        "    time.sleep(5)",
+    ]
+    source = "\n".join(lines) + "\n"
+    assert [d.line for d in lint_text(source, Settings())] == [6, 7]
+    assert lint_text(source, Settings(), noqa=False)[0].line == 3
+    fixed = fix_text(source, UNSAFE).text
+    assert "time.sleep(1)  # noqa" in fixed and "await asyncio.sleep(5)" in fixed
+
+
+# -- failures inside asynclint ------------------------------------------------------------------
+def test_crashing_rule_is_aio002_and_other_rules_still_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(self: BlockingSleep, node: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(BlockingSleep, "visit_Call", boom)
+    engine._HANDLERS.clear()
+    source = "import asyncio, requests\nasync def main():\n    requests.get('u')\n    asyncio.create_task(main())\n"
+    diagnostics = lint_text(source, Settings())
+    engine._HANDLERS.clear()
+    assert sorted(codes(diagnostics)) == ["AIO002", "AIO101", "AIO202"]
+    (crash,) = [d for d in diagnostics if d.code == "AIO002"]
+    assert "AIO201" in crash.message and "ValueError: boom" in crash.message
+
+
+def test_fix_that_does_not_compile_is_reverted(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pretend AIO201 also fires in sync code: its `await` would not compile there.
+    monkeypatch.setattr(BlockingSleep, "enclosing_coroutine", lambda self, node: self.analysis.module_scope)
+    source = "import time\ntime.sleep(1)\n"
+    outcome = fix_text(source, UNSAFE)
+    assert outcome.text == source
+    assert "AIO002" in codes(outcome.diagnostics)
+
+
+def test_importing_asynclint_does_not_import_libcst() -> None:
+    code = (
+        "import sys, asynclint, asynclint.cli, asynclint.flake8_plugin, asynclint.registry\n"
+        "asynclint.registry.all_rules()\n"
+        "print('libcst' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_module_level_insert_goes_after_docstring_and_imports() -> None:
+    source = '"""Doc."""\nfrom __future__ import annotations\nimport asyncio\nX = 1\n\nasync def f():\n    asyncio.create_task(f())\n'
+    text = fix_text(source, Settings()).text
+    assert text.startswith('"""Doc."""\nfrom __future__ import annotations\nimport asyncio\n\n_background_tasks = set()\n\nX = 1\n')
+    # A second dangling task later reuses the same set.
+    again = fix_text(text + "\nasync def g():\n    asyncio.create_task(f())\n", Settings()).text
+    assert again.count("_background_tasks = set()") == 1
+
+
+def test_failed_write_is_an_error_and_leaves_the_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "m.py"
+    path.write_text(BLOCKING)
+
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("asynclint.source.os.replace", refuse)
+    result, _ = fix_file(str(path), UNSAFE, write=True)
+    assert result.error and "cannot write" in result.error
+    assert path.read_text() == BLOCKING
+    assert [p.name for p in tmp_path.iterdir()] == ["m.py"]

@@ -1,0 +1,74 @@
+"""The flake8 plugin through the real `flake8` command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from annotations import ROOT
+
+BLOCKING = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
+
+
+def flake8(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flake8", "--no-show-source", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def parse(output: str) -> set[tuple[str, int, int, str]]:
+    found = set()
+    for line in output.splitlines():
+        path, row, col, rest = line.split(":", 3)
+        found.add((Path(path).as_posix(), int(row), int(col), rest.split()[0]))
+    return found
+
+
+def test_flake8_and_cli_agree_on_the_fixtures() -> None:
+    out = flake8("--select", "AIO", "fixtures", cwd=ROOT)
+    assert out.returncode == 1, out.stderr
+    cli = subprocess.run(
+        [sys.executable, "-m", "asynclint", "check", "fixtures", "--format", "json"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    ours = {(d["path"], d["line"], d["column"], d["code"]) for d in json.loads(cli.stdout)}
+    assert ours and parse(out.stdout) == ours
+
+
+def test_config_file_options_and_noqa(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(
+        "import time\nimport mydb\n\n\nasync def main():\n"
+        "    time.sleep(1)\n    mydb.query()\n    time.sleep(2)  # noqa: AIO201\n"
+    )
+    (tmp_path / ".flake8").write_text("[flake8]\nasynclint-blocking-calls = mydb.query, other.call\nasynclint-target-version = py311\n")
+    found = parse(flake8("--select", "AIO", "m.py", cwd=tmp_path).stdout)
+    assert found == {("m.py", 6, 5, "AIO201"), ("m.py", 7, 5, "AIO202")}
+    # Codes pass flake8's validation in config files.
+    (tmp_path / ".flake8").write_text("[flake8]\nextend-ignore = AIO202,AIO302\nasynclint-blocking-calls = mydb.query\n")
+    out = flake8("--select", "AIO", "m.py", cwd=tmp_path)
+    assert parse(out.stdout) == {("m.py", 6, 5, "AIO201")}, out.stderr
+
+
+def test_bad_target_version_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(BLOCKING)
+    out = flake8("--select", "AIO", "--asynclint-target-version", "3.11", "m.py", cwd=tmp_path)
+    assert out.returncode != 0 and "expected a version like 'py310'" in out.stderr
+
+
+def test_unparseable_files_do_not_crash_flake8(tmp_path: Path) -> None:
+    (tmp_path / "rejected.py").write_text("(x): int = 1\n")
+    (tmp_path / "broken.py").write_text("def f(:\n")
+    (tmp_path / "m.py").write_text(BLOCKING)
+    out = flake8("--select", "AIO,E999", ".", cwd=tmp_path)
+    assert "Traceback" not in out.stderr
+    codes = {(Path(p).name, code) for p, _, _, code in parse(out.stdout)}
+    assert codes == {("rejected.py", "AIO001"), ("broken.py", "E999"), ("m.py", "AIO201")}
+
+
+def test_parallel_jobs(tmp_path: Path) -> None:
+    for i in range(6):
+        (tmp_path / f"m{i}.py").write_text(BLOCKING)
+    out = flake8("--select", "AIO", "-j", "2", ".", cwd=tmp_path)
+    assert len(parse(out.stdout)) == 6, out.stderr

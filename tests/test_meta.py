@@ -1,0 +1,67 @@
+"""The catalogue holds together: every rule has its fixture, full docs, working examples."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from annotations import ROOT, load_manifest, settings_for
+from asynclint.docs import render_readme
+from asynclint.engine import fix_text, lint_text
+from asynclint.registry import all_rules
+from asynclint.rule import DOC_SECTIONS, FixAvailability, Rule
+
+RULES = all_rules()
+VISITING = [rule for rule in RULES if any(attr.startswith("visit_") for attr in dir(rule))]
+
+
+def test_codes_and_names_are_unique_and_well_formed() -> None:
+    assert len({r.CODE for r in RULES}) == len(RULES) == len({r.NAME for r in RULES})
+    for rule in RULES:
+        assert re.fullmatch(r"AIO[0-9]{3}", rule.CODE)
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.NAME)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.CODE for r in RULES])
+def test_docstring_has_every_section_in_order(rule: type[Rule]) -> None:
+    sections = list(rule.doc_sections())
+    assert sections == list(DOC_SECTIONS)
+    assert all(rule.doc_sections()[s] for s in sections)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.CODE for r in RULES])
+def test_messages(rule: type[Rule]) -> None:
+    assert not rule.MESSAGE.endswith(".") and len(rule.MESSAGE) < 80
+    assert (rule.FIX_TITLE is None) == (rule.FIX_AVAILABILITY is FixAvailability.NONE) == (rule.FIX_SAFETY is None)
+    assert rule.FIX_TITLE != rule.MESSAGE
+
+
+@pytest.mark.parametrize("rule", VISITING, ids=[r.CODE for r in VISITING])
+def test_every_rule_has_a_fixture(rule: type[Rule]) -> None:
+    directory = ROOT / "fixtures" / f"{rule.CODE}_{rule.NAME}"
+    for name in ("before.py", "after.py", "fixture.toml"):
+        assert (directory / name).is_file(), f"missing {directory.name}/{name}"
+    assert load_manifest(directory / "fixture.toml").get("rule") == rule.CODE
+
+
+def test_every_fixture_belongs_to_a_rule() -> None:
+    expected = {f"{r.CODE}_{r.NAME}" for r in VISITING}
+    assert {p.name for p in (ROOT / "fixtures").iterdir() if p.is_dir()} <= expected
+
+
+@pytest.mark.parametrize("rule", VISITING, ids=[r.CODE for r in VISITING])
+def test_docstring_examples_run(rule: type[Rule]) -> None:
+    """`Example` is reported, `Use instead` is not, and the fix turns one into the other."""
+    settings = settings_for({"unsafe-fixes": True}).with_overrides(select=(rule.CODE,), extend_select=(rule.CODE,))
+    example, instead = rule.doc_code_block("Example"), rule.doc_code_block("Use instead")
+    assert example and instead
+    assert any(d.code == rule.CODE for d in lint_text(example, settings))
+    assert not any(d.code == rule.CODE for d in lint_text(instead, settings))
+    if rule.FIX_AVAILABILITY is not FixAvailability.NONE:
+        assert fix_text(example, settings).text == instead
+
+
+def test_readme_rule_table_is_current() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert render_readme(text) == text, "run `python -m asynclint.docs` to regenerate the README's rule table"
