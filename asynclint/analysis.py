@@ -87,7 +87,7 @@ class Scope:
 
     __slots__ = (
         "kind", "node", "parent", "is_async", "bindings", "imports", "reads", "declared",
-        "name", "values",
+        "name", "values", "async_with_names",
     )
 
     def __init__(self, kind: str, node: Any, parent: Scope | None, is_async: bool = False) -> None:
@@ -101,6 +101,7 @@ class Scope:
         self.reads: dict[str, list[Any]] = {}
         self.declared: dict[str, str] = {}  # name -> "global" | "nonlocal"
         self.values: dict[str, list[Any]] = {}  # name -> values of plain `name = value` assignments
+        self.async_with_names: set[str] = set()  # names bound by `async with ... as name`
 
     def __repr__(self) -> str:
         return f"<Scope {self.kind} {self.name}>"
@@ -130,6 +131,7 @@ class Analysis:
         self.wanted_nodes: list[Any] = []
         self.all_names: set[str] = set()
         self.module_scope = Scope("module", module, None)
+        self._children_of: dict[Scope, list[Scope]] | None = None
         _init_special()
         self._walk(module, frozenset(wanted))
 
@@ -323,13 +325,12 @@ class Analysis:
         return False
 
     def _nested_scopes(self, scope: Scope) -> Iterator[Scope]:
-        cache = self.__dict__.setdefault("_children_of", None)
+        cache = self._children_of
         if cache is None:
-            cache = {}
-            for child in {s for s in self.scopes.values()}:
+            cache = self._children_of = {}
+            for child in set(self.scopes.values()):
                 if child.parent is not None:
                     cache.setdefault(child.parent, []).append(child)
-            self.__dict__["_children_of"] = cache
         todo = list(cache.get(scope, ()))
         while todo:
             inner = todo.pop()
@@ -473,6 +474,11 @@ def _for(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
 
 def _as_name(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
     a._store_target(node.name, scope)
+    item = a.parents.get(node)
+    if isinstance(item, cst.WithItem) and isinstance(node.name, cst.Name):
+        statement = a.parents.get(item)
+        if isinstance(statement, cst.With) and statement.asynchronous is not None:
+            a._binding_scope(scope, node.name.value).async_with_names.add(node.name.value)
     a._children(node, scope, push)
 
 

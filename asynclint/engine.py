@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from asynclint._lazy import cst
 from asynclint.analysis import Analysis
 from asynclint.config import Settings
+from asynclint.positions import positions
 from asynclint.registry import all_rules, get_rule
 from asynclint.rule import Diagnostic, Fix, Rule, RuleContext
 from asynclint.source import SourceText, UndecodableSource, decode
@@ -160,7 +161,7 @@ def _lint_module(module: libcst.Module, text: str, settings: Settings, rules: Se
                 continue
             try:
                 handle(node)
-            except (Exception, RecursionError) as error:  # a rule bug must not take the file, or the run, down
+            except Exception as error:  # a rule bug (RecursionError too) must not take the file or the run down
                 crashed[rule_class] = error
 
     diagnostics: list[Diagnostic] = []
@@ -170,18 +171,18 @@ def _lint_module(module: libcst.Module, text: str, settings: Settings, rules: Se
         diagnostics.append(_file_diagnostic("AIO002", message))
         nodes.append(None)
     if reports:
-        positions = cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve(cst.metadata.PositionProvider)
+        spans = positions(module, (node for rule_class, node, _, _ in reports if rule_class not in crashed))
         lines = _LINES.split(text) if noqa else []
         seen: set[tuple[str, int, int]] = set()
         for rule_class, node, message, fix in reports:
             if rule_class in crashed:
                 continue
-            span = positions[node]
-            key = (rule_class.CODE, span.start.line, span.start.column)
+            line, column, end_line, end_column = spans[node]
+            key = (rule_class.CODE, line, column)
             if key in seen:
                 continue
             seen.add(key)
-            if noqa and 0 < span.start.line <= len(lines) and is_suppressed(rule_class.CODE, lines[span.start.line - 1]):
+            if noqa and 0 < line <= len(lines) and is_suppressed(rule_class.CODE, lines[line - 1]):
                 continue
             applicable = fix is not None and settings.fix_allowed(rule_class.CODE, fix.safety.value)
             diagnostics.append(
@@ -189,10 +190,10 @@ def _lint_module(module: libcst.Module, text: str, settings: Settings, rules: Se
                     rule_class.CODE,
                     rule_class.NAME,
                     message,
-                    span.start.line,
-                    span.start.column + 1,
-                    span.end.line,
-                    span.end.column + 1,
+                    line,
+                    column + 1,
+                    end_line,
+                    end_column + 1,
                     fix,
                     applicable,
                 )
@@ -252,16 +253,16 @@ def _choose(result: _Pass) -> list[Fix]:
             depth = min(analysis.depth(t) for t in targets) if targets else 0
             candidates.append((depth, diagnostic.line, diagnostic.column, diagnostic.fix, targets))
     candidates.sort(key=lambda c: c[:3])
-    taken: set[Any] = set()
+    taken: set[Any] = set()  # targets of the chosen fixes
+    covered: set[Any] = set()  # and their ancestors
     chosen: list[Fix] = []
     for _, _, _, fix, targets in candidates:
-        if any(t in taken or any(a in taken for a in analysis.ancestors(t)) for t in targets):
-            continue
-        # An inner target already taken under one of ours would also be lost: check descendants.
-        covered = {a for t in taken for a in analysis.ancestors(t)}
-        if any(t in covered for t in targets):
+        inside_taken = any(t in taken or any(a in taken for a in analysis.ancestors(t)) for t in targets)
+        if inside_taken or any(t in covered for t in targets):
             continue
         taken.update(targets)
+        for target in targets:
+            covered.update(analysis.ancestors(target))
         chosen.append(fix)
     return chosen
 

@@ -37,8 +37,22 @@ def _excluded_part(path: Path) -> bool:
     return any(part in DEFAULT_EXCLUDES for part in path.parts)
 
 
+def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    try:
+        return subprocess.run(["git", *args], cwd=directory, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def _git_files(directory: Path) -> list[Path] | None:
-    """Non-ignored files under `directory` per git, or None when git cannot answer."""
+    """Non-ignored files under `directory` per git, or None when git cannot answer.
+
+    A directory the user names is a root: like ruff, ignore rules apply only below it, so a
+    directory that is itself ignored (a checkout inside an ignored folder) is walked without git.
+    """
+    ignored = _git(directory, "check-ignore", "-q", ".")
+    if ignored is None or ignored.returncode == 0:
+        return None
     try:
         completed = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],

@@ -184,3 +184,23 @@ def test_failed_write_is_an_error_and_leaves_the_file_whole(tmp_path: Path, monk
     assert result.error and "cannot write" in result.error
     assert path.read_text() == BLOCKING
     assert [p.name for p in tmp_path.iterdir()] == ["m.py"]
+
+
+def test_targeted_positions_equal_libcst_position_provider() -> None:
+    import libcst as cst
+
+    from annotations import ROOT
+    from asynclint.positions import positions
+
+    sources = [*(ROOT / "fixtures").glob("*/*.py"), *(ROOT / "tests" / "cases").glob("*.py"), *(ROOT / "asynclint").glob("*.py")]
+    sources.append(Path(cst.__file__).with_name("_nodes") / "expression.py")
+    for path in sources:
+        text = path.read_text(encoding="utf-8").replace("\n", "\r\n") if path.name == "engine.py" else path.read_text(encoding="utf-8")
+        module = cst.parse_module(text)
+        wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+        expected = wrapper.resolve(cst.metadata.PositionProvider)
+        nodes = list(expected.keys())
+        got = positions(module, nodes)
+        for node in nodes:
+            r = expected[node]
+            assert got[node] == (r.start.line, r.start.column, r.end.line, r.end.column), (path, node)

@@ -107,14 +107,7 @@ class DanglingTask(Rule):
 
     def _bound_by_async_with(self, name: cst.Name) -> bool:
         scope = self.analysis.lookup(name.value, self.analysis.scope_of(name))
-        if scope is None:
-            return False
-        for node in self.analysis.scopes:
-            if isinstance(node, cst.With) and node.asynchronous is not None and self.analysis.scopes[node] is scope:
-                for item in node.items:
-                    if item.asname is not None and isinstance(item.asname.name, cst.Name) and item.asname.name.value == name.value:
-                        return True
-        return False
+        return scope is not None and name.value in scope.async_with_names
 
     def _discarded(self, call: cst.Call) -> tuple[str, Any] | None:
         """(how the task is dropped, the small statement to rewrite or None when not fixable)."""
