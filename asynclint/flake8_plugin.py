@@ -2,7 +2,10 @@
 
 flake8 hands plugins the file's lines with newlines normalized and the BOM stripped; that text is
 linted as is.  flake8 applies its own `# noqa`, selection and per-file-ignores, so the plugin runs
-every rule and leaves filtering to flake8.  Opt-in rules are added to flake8's default ignore list.
+every rule and leaves filtering to flake8, with one exception: an opt-in rule runs only when its
+full code is named in `select`/`extend-select` (flake8 would enable it for `--select AIO`, the
+CLI would not; this keeps the two faces in agreement).  Opt-in codes are also added to flake8's
+default ignore list, so a plain `flake8` run leaves them off.
 """
 
 from __future__ import annotations
@@ -56,9 +59,10 @@ class Plugin:
             base = Settings()
         target = options.asynclint_target_version
         blocking = tuple(options.asynclint_blocking_calls or ()) or base.blocking_calls
+        named = {code.strip().upper() for code in (*(options.select or ()), *(options.extend_select or ()))}
         cls._settings = Settings(
             select=("AIO",),
-            extend_select=tuple(rule for rule in _opt_in_codes()),
+            extend_select=tuple(code for code in _opt_in_codes() if code in named),
             target_version=parse_target(target, "--asynclint-target-version") if target else base.target_version,
             blocking_calls=blocking,
         )
@@ -66,7 +70,7 @@ class Plugin:
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         from asynclint.engine import lint_text
 
-        settings = self._settings or Settings(extend_select=_opt_in_codes())
+        settings = self._settings or Settings()
         text = "".join(self.lines)
         for d in lint_text(text, settings, self.filename, noqa=False):
             yield d.line, d.column - 1, f"{d.code} {d.message}", type(self)

@@ -72,3 +72,12 @@ def test_parallel_jobs(tmp_path: Path) -> None:
         (tmp_path / f"m{i}.py").write_text(BLOCKING)
     out = flake8("--select", "AIO", "-j", "2", ".", cwd=tmp_path)
     assert len(parse(out.stdout)) == 6, out.stderr
+
+
+def test_opt_in_rules_need_their_full_code(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("async def load(path):\n    return open(path).read()\n")
+    assert parse(flake8("m.py", cwd=tmp_path).stdout) == set()
+    assert parse(flake8("--select", "AIO", "m.py", cwd=tmp_path).stdout) == set()
+    expected = {("m.py", 2, 12, "AIO203")}
+    assert parse(flake8("--select", "AIO203", "m.py", cwd=tmp_path).stdout) == expected
+    assert parse(flake8("--extend-select", "AIO203", "m.py", cwd=tmp_path).stdout) == expected

@@ -15,7 +15,7 @@ async def sleepy(flag):
     total = list(time.sleep(0) for _ in range(3))  # error: AIO201
     if flag:
         time.sleep(1)  # error: AIO201
-    with open("f") as handle: time.sleep(1)  # error: AIO201
+    with open("f") as handle: time.sleep(1)  # error: AIO203, AIO201
 
     # Near misses: handed to a thread, nested sync code, asyncio's own sleep.
     await asyncio.to_thread(time.sleep, 1)
