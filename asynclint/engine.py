@@ -194,16 +194,19 @@ def _lint_module(module: libcst.Module, text: str, settings: Settings, rules: Se
                     column + 1,
                     end_line,
                     end_column + 1,
-                    fix,
+                    fix.title if fix is not None else None,
+                    fix.safety.value if fix is not None else None,
                     applicable,
+                    fix,
                 )
             )
             nodes.append(node)
     return _Pass(module, analysis, diagnostics, nodes)
 
 
-def _selected(settings: Settings, path: str | None) -> list[type[Rule]]:
-    return [rule for rule in settings.rules_for(all_rules(), path) if _handler_names(rule)]
+def _selected(settings: Settings, path: str | None, content: bytes | str) -> list[type[Rule]]:
+    """The selected rules that could fire on this content (the cheap byte-level pre-check)."""
+    return [rule for rule in settings.rules_for(all_rules(), path) if _handler_names(rule) and rule.triggered(content)]
 
 
 def _report_file_level(settings: Settings, path: str | None, diagnostic: Diagnostic) -> list[Diagnostic]:
@@ -216,13 +219,21 @@ def _report_file_level(settings: Settings, path: str | None, diagnostic: Diagnos
 
 def lint_text(text: str, settings: Settings, path: str | None = None, *, noqa: bool = True) -> list[Diagnostic]:
     """Lint source text (already decoded, no BOM)."""
-    return _deep(_lint_text, text, settings, path, noqa)
+    rules = _selected(settings, path, text)
+    if not rules:
+        return []  # nothing to parse: no thread hop, no libcst import
+    return _deep(_lint_text, text, settings, path, noqa, rules)
 
 
-def _lint_text(text: str, settings: Settings, path: str | None, noqa: bool) -> list[Diagnostic]:
+def _lint_text(
+    text: str, settings: Settings, path: str | None, noqa: bool, rules: Sequence[type[Rule]] | None = None
+) -> list[Diagnostic]:
+    rules = _selected(settings, path, text) if rules is None else rules
+    if not rules:
+        return []
     try:
         module = _parse(text, path)
-        result = _lint_module(module, text, settings, _selected(settings, path), noqa)
+        result = _lint_module(module, text, settings, rules, noqa)
     except _Stop as stop:
         return _report_file_level(settings, path, stop.diagnostic)
     except RecursionError:
@@ -235,6 +246,8 @@ def _order(d: Diagnostic) -> tuple[int, int, str]:
 
 
 def lint_bytes(data: bytes, settings: Settings, path: str | None = None, *, noqa: bool = True) -> list[Diagnostic]:
+    if not _selected(settings, path, data):
+        return []  # cannot contain a finding: not even decoded
     try:
         source = decode(data)
     except UndecodableSource as error:
@@ -331,11 +344,13 @@ class FixOutcome:
 
 
 def fix_text(text: str, settings: Settings, path: str | None = None) -> FixOutcome:
-    return _deep(_fix_text, text, settings, path)
+    rules = _selected(settings, path, text)
+    if not rules:
+        return FixOutcome(text, [], 0)
+    return _deep(_fix_text, text, settings, path, rules)
 
 
-def _fix_text(text: str, settings: Settings, path: str | None) -> FixOutcome:
-    rules = _selected(settings, path)
+def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]]) -> FixOutcome:
     try:
         module = _parse(text, path)
         if module.code != text:
@@ -380,6 +395,8 @@ def _unchanged(text: str, settings: Settings, path: str | None, rules: Sequence[
 
 def fix_bytes(data: bytes, settings: Settings, path: str | None = None) -> tuple[bytes | None, list[Diagnostic], int]:
     """(new bytes or None when unchanged, remaining diagnostics, number of fixes applied)."""
+    if not _selected(settings, path, data):
+        return None, [], 0
     try:
         source: SourceText = decode(data)
     except UndecodableSource as error:

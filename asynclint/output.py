@@ -33,9 +33,7 @@ def diagnostic_json(path: str, d: Diagnostic) -> dict[str, object]:
         "column": d.column,
         "end_line": d.end_line,
         "end_column": d.end_column,
-        "fix": None
-        if d.fix is None
-        else {"title": d.fix.title, "safety": d.fix.safety.value, "applicable": d.applicable},
+        "fix": None if d.fix_title is None else {"title": d.fix_title, "safety": d.fix_safety, "applicable": d.applicable},
     }
 
 
@@ -58,7 +56,7 @@ def summary(results: Sequence[FileResult], *, fixing: bool = False) -> str:
         return "All checks passed!"
     lines = [f"Found {count} {'error' if count == 1 else 'errors'}."]
     fixable = sum(d.applicable for d in diagnostics)
-    hidden = sum(1 for d in diagnostics if d.fix is not None and not d.applicable and d.fix.safety.value == "unsafe")
+    hidden = sum(1 for d in diagnostics if d.fix_safety == "unsafe" and not d.applicable)
     if fixable:
         lines.append(f"[*] {fixable} fixable with `asynclint fix`.")
     if hidden:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import inspect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from asynclint._lazy import cst
@@ -64,7 +64,11 @@ class Fix:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One finding. Lines and columns are 1-based; the end is exclusive."""
+    """One finding. Lines and columns are 1-based; the end is exclusive.
+
+    Plain data (picklable, JSON-able) but for `fix`, the value the engine applies, which stays in
+    the process that parsed the file (`portable()` drops it).
+    """
 
     code: str
     name: str
@@ -73,13 +77,15 @@ class Diagnostic:
     column: int
     end_line: int
     end_column: int
-    fix: Fix | None = field(default=None, compare=False, repr=False)
-    applicable: bool = field(default=False, compare=False)
+    fix_title: str | None = None
+    fix_safety: str | None = None
+    """"safe", "unsafe" or "display-only" when the finding has a fix."""
+    applicable: bool = False
     """True when `asynclint fix` would apply the fix under the current settings."""
+    fix: Fix | None = field(default=None, compare=False, repr=False)
 
-    @property
-    def fix_safety(self) -> Safety | None:
-        return self.fix.safety if self.fix is not None else None
+    def portable(self) -> Diagnostic:
+        return replace(self, fix=None) if self.fix is not None else self
 
 
 @dataclass
@@ -108,6 +114,15 @@ class Rule:
     """The safety of the rule's fix where it is offered (decided per site; shown in the docs)."""
     DEFAULT: ClassVar[bool] = True
     """False for opt-in rules: selected only when their full code is named."""
+    TRIGGERS: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    """Words the file must contain for the rule to possibly fire: each group needs one of its
+    words. Checked on the raw bytes before anything is parsed; () means always run."""
+
+    @classmethod
+    def triggered(cls, content: bytes | str) -> bool:
+        if isinstance(content, bytes):
+            return all(any(word.encode() in content for word in group) for group in cls.TRIGGERS)
+        return all(any(word in content for word in group) for group in cls.TRIGGERS)
 
     def __init__(self, ctx: RuleContext) -> None:
         self.ctx = ctx

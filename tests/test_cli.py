@@ -52,9 +52,9 @@ def test_missing_path_is_an_error_but_the_rest_is_checked(project: Path) -> None
 
 def test_bad_files_get_one_diagnostic_each_and_the_rest_is_checked(project: Path) -> None:
     bad = project / "pkg"
-    (bad / "syntax.py").write_text("def f(:\n    pass\n")
-    (bad / "libcst_rejects.py").write_text("(x): int = 1\n")
-    (bad / "undecodable.py").write_bytes(b"x = '\xff\xfe'\n")
+    (bad / "syntax.py").write_text("async def f(:\n    pass\n")
+    (bad / "libcst_rejects.py").write_text("import asyncio\n(x): int = 1\n")
+    (bad / "undecodable.py").write_bytes(b"import asyncio\nx = '\xff\xfe'\n")
     before = {p.name: p.read_bytes() for p in bad.iterdir()}
     out = asynclint("check", ".", "--format", "json", cwd=project)
     assert out.returncode == 1 and "Traceback" not in out.stderr

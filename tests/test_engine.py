@@ -33,23 +33,23 @@ def test_syntax_error_is_one_aio001_with_cpython_words() -> None:
 
 
 def test_valid_python_libcst_rejects_is_reported_as_such() -> None:
-    (d,) = lint_text("(x): int = 1\n", Settings())
+    (d,) = lint_text("(x): int = 1\nasync def f(): pass\n", Settings())
     assert d.code == "AIO001"
     assert "valid Python that libcst cannot parse" in d.message
 
 
 def test_undecodable_and_binary_files() -> None:
-    (d,) = lint_bytes(b"x = '\xff\xfe'\n", Settings())
+    (d,) = lint_bytes(b"x = '\xff\xfe'\nasync def f(): pass\n", Settings())
     assert d.code == "AIO001" and "cannot decode" in d.message
-    (d,) = lint_bytes(b"\x00\x01binary", Settings())
+    (d,) = lint_bytes(b"\x00\x01binary async", Settings())
     assert d.code == "AIO001" and "binary" in d.message
-    assert fix_bytes(b"x = '\xff'\n", UNSAFE)[0] is None
+    assert fix_bytes(b"x = '\xff'\nasync def f(): pass\n", UNSAFE)[0] is None
 
 
 def test_aio001_can_be_ignored_per_file() -> None:
     settings = Settings(per_file_ignores=(("broken_*.py", ("AIO001",)),))
-    assert lint_text("def f(:\n", settings, "broken_one.py") == []
-    assert codes(lint_text("def f(:\n", settings, "other.py")) == ["AIO001"]
+    assert lint_text("async def f(:\n", settings, "broken_one.py") == []
+    assert codes(lint_text("async def f(:\n", settings, "other.py")) == ["AIO001"]
 
 
 def test_deeply_nested_code_is_analysed() -> None:
@@ -136,7 +136,7 @@ def test_crashing_rule_is_aio002_and_other_rules_still_report(monkeypatch: pytes
 
     monkeypatch.setattr(BlockingSleep, "visit_Call", boom)
     engine._HANDLERS.clear()
-    source = "import asyncio, requests\nasync def main():\n    requests.get('u')\n    asyncio.create_task(main())\n"
+    source = "import asyncio, requests, time\nasync def main():\n    requests.get('u')\n    asyncio.create_task(main())\n    time.sleep(1)\n"
     diagnostics = lint_text(source, Settings())
     engine._HANDLERS.clear()
     assert sorted(codes(diagnostics)) == ["AIO002", "AIO101", "AIO202"]
@@ -147,7 +147,7 @@ def test_crashing_rule_is_aio002_and_other_rules_still_report(monkeypatch: pytes
 def test_fix_that_does_not_compile_is_reverted(monkeypatch: pytest.MonkeyPatch) -> None:
     # Pretend AIO201 also fires in sync code: its `await` would not compile there.
     monkeypatch.setattr(BlockingSleep, "enclosing_coroutine", lambda self, node: self.analysis.module_scope)
-    source = "import time\ntime.sleep(1)\n"
+    source = "import time\ntime.sleep(1)  # no async def here\n"
     outcome = fix_text(source, UNSAFE)
     assert outcome.text == source
     assert "AIO002" in codes(outcome.diagnostics)
@@ -204,3 +204,16 @@ def test_targeted_positions_equal_libcst_position_provider() -> None:
         for node in nodes:
             r = expected[node]
             assert got[node] == (r.start.line, r.start.column, r.end.line, r.end.column), (path, node)
+
+
+def test_files_that_cannot_have_findings_are_not_parsed() -> None:
+    code = (
+        "import sys\n"
+        "from asynclint.config import Settings\n"
+        "from asynclint.engine import lint_bytes, fix_bytes\n"
+        "assert lint_bytes(b'def f(:\\n', Settings()) == []\n"
+        "assert fix_bytes(b'import time\\ntime.sleep(1)\\n', Settings(unsafe_fixes=True)) == (None, [], 0)\n"
+        "print('libcst' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -54,6 +54,7 @@ class BlockingFileIo(Rule):
 
     CODE = "AIO203"
     NAME = "blocking-file-io"
+    TRIGGERS = (("async",), ("open", "read_", "write_"))
     MESSAGE = "`{name}()` does blocking file I/O in coroutine `{func}`"
     DEFAULT = False
 
