@@ -11,7 +11,7 @@ import difflib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from asynclint import __version__
 from asynclint.config import ConfigError, Settings, load_settings, parse_target, validate_selectors
@@ -23,6 +23,12 @@ def _selectors(values: list[str] | None) -> tuple[str, ...] | None:
     if values is None:
         return None
     return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+
+
+def _globs(values: list[str] | None) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    return tuple(glob.strip() for value in values for glob in value.split(",") if glob.strip())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", metavar="FILE", help="pyproject.toml to read [tool.asynclint] from")
         sub.add_argument("--extend-safe-fixes", action="append", metavar="CODES", help="treat these unsafe fixes as safe")
         sub.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+        sub.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: the CPUs available)")
+        sub.add_argument("--file-timeout", type=float, default=None, metavar="SECONDS", help="per-file time limit (default 60)")
+        sub.add_argument("--no-cache", action="store_true", help="neither read nor write .asynclint_cache/")
+        sub.add_argument("--exclude", action="append", metavar="GLOBS", help="replace the default excludes")
+        sub.add_argument("--extend-exclude", action="append", metavar="GLOBS", help="exclude these too")
+        sub.add_argument("--force-exclude", action="store_true", help="apply excludes to files named on the command line")
 
     check = commands.add_parser("check", help="report findings")
     common(check)
@@ -76,6 +88,9 @@ def _settings(args: argparse.Namespace) -> Settings:
         "extend_safe_fixes": _selectors(args.extend_safe_fixes),
         "target_version": parse_target(args.target_version, "--target-version") if args.target_version else None,
         "unsafe_fixes": True if args.unsafe_fixes else None,
+        "exclude": _globs(args.exclude),
+        "extend_exclude": _globs(args.extend_exclude),
+        "force_exclude": True if args.force_exclude else None,
     }
     settings = settings.with_overrides(**overrides)
     known = codes()
@@ -102,9 +117,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"asynclint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
-    if args.command == "check":
-        return _check(args, settings, out)
-    return _fix(args, settings, out)
+    try:
+        if args.command == "check":
+            return _check(args, settings, out)
+        return _fix(args, settings, out)
+    except ConfigError as error:
+        print(f"asynclint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("asynclint: interrupted", file=sys.stderr)
+        return 130
 
 
 def _rules(out: IO[str]) -> int:
@@ -157,17 +179,24 @@ def _report_errors(errors: list[str]) -> None:
         print(f"asynclint: error: {message}", file=sys.stderr)
 
 
+def _options(args: argparse.Namespace, *, fix: bool, write: bool = True) -> Any:
+    from asynclint.runner import DEFAULT_TIMEOUT, Options
+
+    if args.jobs < 0 or (args.file_timeout is not None and args.file_timeout <= 0):
+        raise ConfigError("--jobs and --file-timeout must be positive")
+    timeout = args.file_timeout if args.file_timeout is not None else DEFAULT_TIMEOUT
+    return Options(fix=fix, write=write, jobs=args.jobs, timeout=timeout, cache=not args.no_cache)
+
+
 def _check(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
-    from asynclint.engine import FileResult, lint_bytes
-    from asynclint.runner import collect_files, run
+    from asynclint.runner import collect_files, run, run_stdin
 
     if args.paths == ["-"]:
-        path = _stdin_path(args)
-        results = [FileResult(path, lint_bytes(sys.stdin.buffer.read(), settings, args.stdin_filename))]
+        results = [run_stdin(sys.stdin.buffer.read(), args.stdin_filename, settings, fix=False)]
         errors: list[str] = []
     else:
-        files, errors = collect_files(args.paths)
-        results = list(run(files, settings))
+        files, errors = collect_files(args.paths, settings)
+        results = run(files, settings, _options(args, fix=False))
     errors += [r.error for r in results if r.error]
     _report_errors(errors)
     _write(results, args, out)
@@ -175,43 +204,34 @@ def _check(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
 
 
 def _fix(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
-    from asynclint.engine import FileResult, fix_bytes
-    from asynclint.runner import collect_files, fix_file
+    from asynclint.output import text_line
+    from asynclint.runner import collect_files, run, run_stdin
 
     if args.paths == ["-"]:
         data = sys.stdin.buffer.read()
-        new_data, diagnostics, fixed = fix_bytes(data, settings, args.stdin_filename)
-        result = FileResult(_stdin_path(args), diagnostics, fixed, new_data)
+        result = run_stdin(data, args.stdin_filename, settings, fix=True)
         if args.diff:
-            _print_diff(result.path, data, new_data, out)
-            return EXIT_FINDINGS if new_data is not None else _exit_code([result], [])
-        sys.stdout.buffer.write(new_data if new_data is not None else data)
+            _print_diff(result.path, data, result.new_data, out)
+            code = _exit_code([result], [])
+            return code if code == EXIT_ERROR or result.new_data is None else EXIT_FINDINGS
+        sys.stdout.buffer.write(result.new_data if result.new_data is not None else data)
         sys.stdout.flush()
-        with_error = _exit_code([result], [])
-        if result.diagnostics:
-            from asynclint.output import text_line
+        for d in result.diagnostics:
+            print(text_line(result.path, d), file=sys.stderr)
+        return _exit_code([result], [])
 
-            for d in result.diagnostics:
-                print(text_line(result.path, d), file=sys.stderr)
-        return with_error
-
-    files, errors = collect_files(args.paths)
-    results = []
-    changed = 0
-    for path in files:
-        result, original = fix_file(path, settings, write=not args.diff)
-        results.append(result)
-        if result.error:
-            errors.append(result.error)
-        if original is not None and result.new_data is not None:
-            changed += 1
-            if args.diff:
-                _print_diff(path, original, result.new_data, out)
+    files, errors = collect_files(args.paths, settings)
+    results = run(files, settings, _options(args, fix=True, write=not args.diff))
+    errors += [r.error for r in results if r.error]
     _report_errors(errors)
+    changed = [r for r in results if r.new_data is not None]
     if args.diff:
-        fixes = sum(r.fixed for r in results)
+        for result in changed:
+            _print_diff(result.path, result.original or b"", result.new_data, out)
         if not args.quiet:
-            print(f"Would fix {fixes} {'error' if fixes == 1 else 'errors'} in {changed} {'file' if changed == 1 else 'files'}.", file=sys.stderr)
+            fixes = sum(r.fixed for r in results)
+            noun, files_noun = ("error" if fixes == 1 else "errors"), ("file" if len(changed) == 1 else "files")
+            print(f"Would fix {fixes} {noun} in {len(changed)} {files_noun}.", file=sys.stderr)
         code = _exit_code(results, errors)
         return EXIT_ERROR if code == EXIT_ERROR else (EXIT_FINDINGS if changed else EXIT_CLEAN)
     _write(results, args, out, fixing=True)

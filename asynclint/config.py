@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from asynclint.rule import Rule
 
 DEFAULT_TARGET = (3, 10)  # the oldest CPython still in use
+DEFAULT_EXCLUDES = (
+    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d", ".pytype",
+    ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out", "dist",
+    "node_modules", "venv", "__pycache__", ".asynclint_cache", ".pytest_cache",
+)
 _TARGET = re.compile(r"^py3(\d{1,2})$")
 _CODE_PREFIX = re.compile(r"^AIO[0-9]{0,3}$")
 
@@ -53,6 +58,10 @@ class Settings:
     unsafe_fixes: bool = False
     extend_safe_fixes: tuple[str, ...] = ()
     blocking_calls: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    """Exclude files named on the command line too (for pre-commit, which names every file)."""
     root: str = field(default=".", compare=False)
     """Directory that per-file-ignores patterns are relative to (the config file's)."""
     config_file: str | None = field(default=None, compare=False)
@@ -86,6 +95,31 @@ class Settings:
                 codes.extend(pattern_codes)
         return tuple(codes)
 
+    def is_excluded(self, path: str, base: str | None = None) -> bool:
+        """Does an exclude pattern match the path, or the name of it or of a directory below `base`?
+
+        Patterns with a `/` match the path relative to the project root (`root`); plain patterns
+        match names, only of the file and of the directories between `base` (the directory being
+        walked) and it, so a project that lives under a folder called `dist` is still checked.
+        """
+        patterns = (*self.exclude, *self.extend_exclude)
+        if not patterns:
+            return False
+        absolute = os.path.abspath(path)
+        relative = _relative(absolute, self.root)
+        names = [os.path.basename(absolute)]
+        if base is not None:
+            below = _relative(absolute, base)
+            if not below.startswith(".."):
+                names = list(Path(below).parts)
+        for pattern in patterns:
+            if "/" in pattern.rstrip("/"):
+                if fnmatch.fnmatch(relative, pattern.strip("/")):
+                    return True
+            elif any(fnmatch.fnmatch(name, pattern.rstrip("/")) for name in names):
+                return True
+        return False
+
     def rules_for(self, rules: Iterable[type[Rule]], path: str | None = None) -> list[type[Rule]]:
         extra = self.ignores_for(path)
         return [rule for rule in rules if self.is_selected(rule, extra)]
@@ -98,9 +132,16 @@ class Settings:
         return False
 
 
+def _relative(path: str, start: str) -> str:
+    try:
+        return Path(os.path.relpath(path, os.path.abspath(start))).as_posix()
+    except ValueError:  # another drive on Windows
+        return Path(path).as_posix()
+
+
 _KEYS = {
     "select", "ignore", "extend-select", "per-file-ignores", "target-version", "unsafe-fixes",
-    "extend-safe-fixes", "blocking-calls",
+    "extend-safe-fixes", "blocking-calls", "exclude", "extend-exclude", "force-exclude",
 }
 
 
@@ -152,15 +193,17 @@ def settings_from_table(table: dict[str, Any], project: dict[str, Any], path: Pa
     for key in ("select", "ignore", "extend-select", "extend-safe-fixes"):
         if key in table:
             changes[key.replace("-", "_")] = _codes(table[key], key)
-    if "blocking-calls" in table:
-        calls = table["blocking-calls"]
-        if not isinstance(calls, list) or not all(isinstance(v, str) for v in calls):
-            raise ConfigError(f"{where} blocking-calls: expected a list of dotted names")
-        changes["blocking_calls"] = tuple(calls)
-    if "unsafe-fixes" in table:
-        if not isinstance(table["unsafe-fixes"], bool):
-            raise ConfigError(f"{where} unsafe-fixes: expected true or false")
-        changes["unsafe_fixes"] = table["unsafe-fixes"]
+    for key in ("blocking-calls", "exclude", "extend-exclude"):
+        if key in table:
+            values = table[key]
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise ConfigError(f"{where} {key}: expected a list of strings")
+            changes[key.replace("-", "_")] = tuple(values)
+    for key in ("unsafe-fixes", "force-exclude"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise ConfigError(f"{where} {key}: expected true or false")
+            changes[key.replace("-", "_")] = table[key]
     if "per-file-ignores" in table:
         pfi = table["per-file-ignores"]
         if not isinstance(pfi, dict):

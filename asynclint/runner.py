@@ -1,40 +1,52 @@
-"""Files in, results out, in a stable order: discovery and the per-file loop.
+"""Files in, results out, in a stable order: discovery, the cache, and a crash-proof worker pool.
 
 Discovery walks directories for `*.py`, skipping version-control and virtualenv directories and
 whatever `.gitignore` excludes (asked of git itself when the tree is a git checkout, so nested
 ignore files, negations and global excludes behave exactly as in git).  Paths named explicitly
 are always checked.
+
+The parent reads every file once, answers from the cache or the byte-level pre-check when it can,
+and sends the rest to worker processes, one file per worker at a time.  So when a worker dies
+(a segfault in libcst's native parser), hangs past the per-file time limit, or fails in any way,
+the parent knows which file it was holding: that file gets an AIO002 diagnostic, the worker is
+replaced and the run goes on.  Results come back in input order whatever the pool does.  Only
+the parent writes files.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import functools
+import multiprocessing
 import os
+import signal
 import subprocess
-from collections.abc import Iterable, Iterator
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
+from asynclint.cache import Cache
 from asynclint.config import Settings
-from asynclint.engine import FileResult, fix_bytes, lint_bytes
+from asynclint.engine import FileResult, internal_error, is_candidate
 from asynclint.source import write_atomically
 
-DEFAULT_EXCLUDES = frozenset(
-    {
-        ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d", ".pytype",
-        ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out", "dist",
-        "node_modules", "venv", "__pycache__", ".asynclint_cache", ".pytest_cache",
-    }
-)
+DEFAULT_TIMEOUT = 60.0  # seconds per file; libcst needs over a minute only for pathological input
+def available_cpus() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
+# ------------------------------------------------------------------------------ discovery
 @functools.lru_cache(maxsize=4096)
 def _is_virtualenv(directory: str) -> bool:
     return os.path.isfile(os.path.join(directory, "pyvenv.cfg"))
-
-
-def _excluded_part(path: Path) -> bool:
-    return any(part in DEFAULT_EXCLUDES for part in path.parts)
 
 
 def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
@@ -53,19 +65,10 @@ def _git_files(directory: Path) -> list[Path] | None:
     ignored = _git(directory, "check-ignore", "-q", ".")
     if ignored is None or ignored.returncode == 0:
         return None
-    try:
-        completed = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
-            cwd=directory,
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
+    listed = _git(directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".")
+    if listed is None or listed.returncode != 0:
         return None
-    if completed.returncode != 0:
-        return None
-    return [directory / name for name in completed.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
+    return [directory / name for name in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
 
 
 class _GitIgnore:
@@ -100,14 +103,15 @@ class _GitIgnore:
         return False
 
 
-def _walk(directory: Path) -> Iterator[Path]:
+def _walk(directory: Path, settings: Settings) -> Iterator[Path]:
     git = _git_files(directory)
     if git is not None:
         for path in git:
             relative = path.relative_to(directory)
-            if path.suffix == ".py" and not _excluded_part(relative) and path.is_file():
-                if not any(_is_virtualenv(str(directory / p)) for p in relative.parents if str(p) != "."):
-                    yield path
+            if path.suffix != ".py" or settings.is_excluded(str(path), str(directory)) or not path.is_file():
+                continue
+            if not any(_is_virtualenv(str(directory / p)) for p in relative.parents if str(p) != "."):
+                yield path
         return
     ignore = _GitIgnore(directory)
     for root, dirs, files in os.walk(directory):
@@ -115,28 +119,44 @@ def _walk(directory: Path) -> Iterator[Path]:
         dirs[:] = sorted(
             d
             for d in dirs
-            if d not in DEFAULT_EXCLUDES
+            if not settings.is_excluded(os.path.join(root, d), str(directory))
             and not _is_virtualenv(os.path.join(root, d))
             and not ignore.ignored(root_path / d, True)
         )
         for name in sorted(files):
-            if name.endswith(".py") and not ignore.ignored(root_path / name, False):
-                yield root_path / name
+            path = root_path / name
+            if name.endswith(".py") and not ignore.ignored(path, False) and not settings.is_excluded(str(path), str(directory)):
+                yield path
 
 
-def collect_files(paths: Iterable[str]) -> tuple[list[str], list[str]]:
-    """(python files to check, error messages for paths that do not exist)."""
+def collect_files(paths: Iterable[str], settings: Settings = Settings()) -> tuple[list[str], list[str]]:
+    """(python files to check, error messages for paths that do not exist).
+
+    Files named explicitly are checked even when excluded, unless `force_exclude` is set.
+    """
     files: list[str] = []
     errors: list[str] = []
     for raw in paths:
         path = Path(raw)
+        if settings.force_exclude and settings.is_excluded(raw):
+            continue
         if path.is_dir():
-            files.extend(str(p) for p in sorted(_walk(path)))
+            files.extend(str(p) for p in sorted(_walk(path, settings)))
         elif path.exists() or path.is_symlink():
             files.append(raw)
         else:
             errors.append(f"{raw}: No such file or directory")
     return list(dict.fromkeys(files)), errors
+
+
+# ------------------------------------------------------------------------------ the work
+@dataclass(frozen=True)
+class Options:
+    fix: bool = False
+    write: bool = True
+    jobs: int = 0  # 0: the CPUs available
+    timeout: float = DEFAULT_TIMEOUT
+    cache: bool = True
 
 
 def _read(path: str) -> bytes | str:
@@ -147,30 +167,177 @@ def _read(path: str) -> bytes | str:
         return f"{path}: cannot read: {error.strerror or error}"
 
 
-def check_file(path: str, settings: Settings) -> FileResult:
-    data = _read(path)
-    if isinstance(data, str):
-        return FileResult(path, error=data)
-    return FileResult(path, lint_bytes(data, settings, path))
+def _work(path: str, data: bytes, settings: Settings, fix: bool) -> FileResult:
+    """What a worker does with one file (also run in-process for stdin)."""
+    from asynclint.engine import fix_bytes, lint_bytes
+
+    if fix:
+        new_data, diagnostics, fixed = fix_bytes(data, settings, path)
+        return FileResult(path, [d.portable() for d in diagnostics], fixed, new_data)
+    return FileResult(path, [d.portable() for d in lint_bytes(data, settings, path)])
 
 
-def fix_file(path: str, settings: Settings, *, write: bool) -> tuple[FileResult, bytes | None]:
-    """Fix one file; returns the result and the original bytes when the file changed."""
-    data = _read(path)
-    if isinstance(data, str):
-        return FileResult(path, error=data), None
-    new_data, diagnostics, fixed = fix_bytes(data, settings, path)
-    result = FileResult(path, diagnostics, fixed, new_data)
-    if new_data is not None and write:
+def _worker_main(connection: Connection, settings: Settings, fix: bool) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    while True:
         try:
-            write_atomically(path, new_data)
-        except OSError as error:
-            result.error = f"{path}: cannot write: {error.strerror or error}"
-            result.new_data = None
-            result.fixed = 0
-    return result, data if new_data is not None else None
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        index, path, data = job
+        try:
+            result = _work(path, data, settings, fix)
+        except BaseException as error:  # noqa: BLE001 - anything here is reported on the file
+            result = FileResult(path, [internal_error(f"{type(error).__name__}: {error}")])
+        try:
+            connection.send((index, result))
+        except (OSError, ValueError):
+            return
 
 
-def run(files: list[str], settings: Settings) -> Iterator[FileResult]:
-    for path in files:
-        yield check_file(path, settings)
+class _Worker:
+    def __init__(self, context: Any, settings: Settings, fix: bool) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, settings, fix), daemon=True)
+        self.process.start()
+        child.close()
+        self.job: tuple[int, str] | None = None
+        self.deadline = 0.0
+
+    def give(self, index: int, path: str, data: bytes, timeout: float) -> None:
+        self.job = (index, path)
+        self.deadline = time.monotonic() + timeout
+        self.connection.send((index, path, data))
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.connection.send(None)
+            except (OSError, ValueError):
+                pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def _context() -> Any:
+    # fork is fast and needs no re-import; use it while the process has a single thread.
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def _death(process: Any) -> str:
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            return f"the worker died from signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"the worker died from signal {-code}"
+    return f"the worker exited unexpectedly (exit code {code})"
+
+
+def _pool(jobs: list[tuple[int, str, bytes]], settings: Settings, options: Options) -> Iterator[tuple[int, FileResult]]:
+    """Run jobs in worker processes; yields (index, result) as they finish."""
+    if not jobs:
+        return
+    context = _context()
+    size = min(options.jobs or available_cpus(), len(jobs))
+    queue = deque(jobs)
+    workers = [_Worker(context, settings, options.fix) for _ in range(size)]
+    try:
+        for worker in workers:
+            if queue:
+                worker.give(*queue.popleft(), options.timeout)
+        while any(w.job is not None for w in workers):
+            busy = [w for w in workers if w.job is not None]
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = set(wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout))
+            for worker in busy:
+                assert worker.job is not None
+                index, path = worker.job
+                result: FileResult | None = None
+                replace = False
+                if worker.connection in ready or worker.connection.poll():
+                    try:
+                        _, result = worker.connection.recv()
+                    except (EOFError, OSError):
+                        result, replace = FileResult(path, [internal_error(_death(worker.process))]), True
+                elif worker.process.sentinel in ready or not worker.process.is_alive():
+                    worker.process.join(timeout=1)
+                    result, replace = FileResult(path, [internal_error(_death(worker.process))]), True
+                elif time.monotonic() >= worker.deadline:
+                    message = f"analysis took longer than the per-file limit of {options.timeout:g} s"
+                    result, replace = FileResult(path, [internal_error(message)]), True
+                if result is None:
+                    continue
+                yield index, result
+                if replace:
+                    worker.stop(kill=True)
+                    new = _Worker(context, settings, options.fix)
+                    workers[workers.index(worker)] = new
+                    worker = new
+                worker.job = None
+                if queue:
+                    worker.give(*queue.popleft(), options.timeout)
+    finally:
+        for worker in workers:
+            worker.stop(kill=worker.job is not None)
+
+
+def run(
+    files: list[str],
+    settings: Settings,
+    options: Options = Options(),
+    on_result: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
+    """Check (or fix) files; results in the order of `files`."""
+    results: dict[int, FileResult] = {}
+    cache = Cache.open(settings) if options.cache else None
+    jobs: list[tuple[int, str, bytes]] = []
+    originals: dict[int, bytes] = {}
+    for index, path in enumerate(files):
+        data = _read(path)
+        if isinstance(data, str):
+            results[index] = FileResult(path, error=data)
+            continue
+        cached = cache.get(path, data) if cache is not None else None
+        if cached is not None and not (options.fix and cached):  # fix: only "clean" is worth reusing
+            results[index] = FileResult(path, cached)
+        elif not is_candidate(data, settings, path):
+            results[index] = FileResult(path)
+        else:
+            jobs.append((index, path, data))
+            originals[index] = data
+    for index, result in _pool(jobs, settings, options) if jobs else ():
+        data = originals.pop(index)
+        if options.fix and result.new_data is not None:
+            result.original = data
+            if options.write:
+                try:
+                    write_atomically(result.path, result.new_data)
+                except OSError as error:
+                    result.error = f"{result.path}: cannot write: {error.strerror or error}"
+                    result.new_data, result.original, result.fixed = None, None, 0
+        elif cache is not None and not result.internal_error and not result.error:
+            cache.put(result.path, data, result.diagnostics)
+        results[index] = result
+        if on_result is not None:
+            on_result(result)
+    if cache is not None:
+        cache.save()
+    return [results[i] for i in range(len(files))]
+
+
+def run_stdin(data: bytes, path: str | None, settings: Settings, fix: bool) -> FileResult:
+    result = _work(path or "-", data, settings, fix)
+    if fix and result.new_data is not None:
+        result.original = data
+    return result
+

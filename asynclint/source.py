@@ -52,7 +52,12 @@ def write_atomically(path: str, data: bytes) -> None:
     """Replace the file at `path` (or a symlink's target) with `data`, keeping its mode."""
     target = os.path.realpath(path)
     directory = os.path.dirname(target) or "."
-    mode = os.stat(target).st_mode & 0o7777
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:  # a new file: the usual mode for the current umask
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=".asynclint-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

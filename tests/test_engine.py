@@ -14,7 +14,9 @@ from asynclint import engine
 from asynclint.config import Settings
 from asynclint.engine import fix_bytes, fix_text, lint_bytes, lint_text
 from asynclint.rules.blocking_sleep import BlockingSleep
-from asynclint.runner import fix_file
+from asynclint.runner import Options, run
+
+FIX = Options(fix=True, cache=False)
 
 UNSAFE = Settings(unsafe_fixes=True)
 BLOCKING = "import time\n\nasync def main():\n    time.sleep(1)\n"
@@ -83,8 +85,8 @@ def test_fix_file_keeps_mode_and_writes_through_symlinks(tmp_path: Path) -> None
     target.chmod(0o751)
     link = tmp_path / "link.py"
     link.symlink_to(target)
-    result, original = fix_file(str(link), UNSAFE, write=True)
-    assert result.fixed == 1 and original == BLOCKING.encode()
+    (result,) = run([str(link)], UNSAFE, FIX)
+    assert result.fixed == 1 and result.original == BLOCKING.encode()
     assert link.is_symlink()
     assert target.read_text() == FIXED
     assert stat.S_IMODE(target.stat().st_mode) == 0o751
@@ -180,7 +182,7 @@ def test_failed_write_is_an_error_and_leaves_the_file_whole(tmp_path: Path, monk
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("asynclint.source.os.replace", refuse)
-    result, _ = fix_file(str(path), UNSAFE, write=True)
+    (result,) = run([str(path)], UNSAFE, FIX)
     assert result.error and "cannot write" in result.error
     assert path.read_text() == BLOCKING
     assert [p.name for p in tmp_path.iterdir()] == ["m.py"]
