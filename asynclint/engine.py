@@ -111,9 +111,18 @@ def _deep(fn: Callable[..., T], *args: Any) -> T:
             finally:
                 threading.stack_size(previous)
             _executor_pid = os.getpid()
-            if sys.getrecursionlimit() < _RECURSION_LIMIT:
-                sys.setrecursionlimit(_RECURSION_LIMIT)
-    return _executor.submit(fn, *args).result()
+    return _executor.submit(_with_recursion_limit, fn, *args).result()
+
+
+def _with_recursion_limit(fn: Callable[..., T], *args: Any) -> T:
+    # The limit is process-wide: raise it for our call only, so a host (flake8, an editor, a test
+    # run) gets its own back.
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, _RECURSION_LIMIT))
+    try:
+        return fn(*args)
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 # ------------------------------------------------------------------------------ parsing
