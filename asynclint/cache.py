@@ -61,18 +61,45 @@ class Cache:
     def _key(path: str) -> str:
         return os.path.abspath(path)
 
-    def get(self, path: str, data: bytes) -> list[Diagnostic] | None:
-        entry = self.entries.get(self._key(path))
-        if not entry or entry[0] != hashlib.sha256(data).hexdigest():
+    @staticmethod
+    def _stat(path: str) -> list[int] | None:
+        try:
+            stat = os.stat(path)
+        except OSError:
             return None
+        return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+    @staticmethod
+    def _rows(entry: list[Any]) -> list[Diagnostic] | None:
         try:
             return [Diagnostic(**dict(zip(_FIELDS, values))) for values in entry[1]]
         except TypeError:
             return None
 
+    def get_unchanged(self, path: str) -> list[Diagnostic] | None:
+        """The result for a file whose size, mtime and inode are those recorded with its hash.
+
+        git's shortcut: a file that was not touched is not read again.  Anything else goes to
+        `get`, which compares the content hash.
+        """
+        entry = self.entries.get(self._key(path))
+        if not entry or len(entry) < 3 or entry[2] != self._stat(path):
+            return None
+        return self._rows(entry)
+
+    def get(self, path: str, data: bytes) -> list[Diagnostic] | None:
+        entry = self.entries.get(self._key(path))
+        if not entry or entry[0] != hashlib.sha256(data).hexdigest():
+            return None
+        rows = self._rows(entry)
+        if rows is not None and len(entry) >= 3 and entry[2] != self._stat(path):
+            entry[2] = self._stat(path)  # same bytes, touched file: refresh the shortcut
+            self.dirty = True
+        return rows
+
     def put(self, path: str, data: bytes, diagnostics: list[Diagnostic]) -> None:
         rows = [[getattr(d, name) for name in _FIELDS] for d in diagnostics]
-        self.entries[self._key(path)] = [hashlib.sha256(data).hexdigest(), rows]
+        self.entries[self._key(path)] = [hashlib.sha256(data).hexdigest(), rows, self._stat(path)]
         self.dirty = True
 
     def save(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 import tomllib
@@ -102,23 +103,25 @@ class Settings:
         match names, only of the file and of the directories between `base` (the directory being
         walked) and it, so a project that lives under a folder called `dist` is still checked.
         """
-        patterns = (*self.exclude, *self.extend_exclude)
-        if not patterns:
-            return False
         absolute = os.path.abspath(path)
-        relative = _relative(absolute, self.root)
-        names = [os.path.basename(absolute)]
+        parts = [os.path.basename(absolute)]
         if base is not None:
             below = _relative(absolute, base)
             if not below.startswith(".."):
-                names = list(Path(below).parts)
-        for pattern in patterns:
-            if "/" in pattern.rstrip("/"):
-                if fnmatch.fnmatch(relative, pattern.strip("/")):
-                    return True
-            elif any(fnmatch.fnmatch(name, pattern.rstrip("/")) for name in names):
-                return True
-        return False
+                parts = below.split("/")
+        return self.excludes_names(parts) or self.excludes_path(absolute)
+
+    def excludes_names(self, names: Iterable[str]) -> bool:
+        plain, name_globs, _ = _compile_excludes((*self.exclude, *self.extend_exclude))
+        names = list(names)
+        if any(name in plain for name in names):
+            return True
+        return name_globs is not None and any(name_globs.match(name) for name in names)
+
+    def excludes_path(self, absolute: str) -> bool:
+        """Only patterns with a `/` look at the path (relative to the project root)."""
+        path_globs = _compile_excludes((*self.exclude, *self.extend_exclude))[2]
+        return path_globs is not None and path_globs.match(_relative(absolute, self.root)) is not None
 
     def rules_for(self, rules: Iterable[type[Rule]], path: str | None = None) -> list[type[Rule]]:
         extra = self.ignores_for(path)
@@ -130,6 +133,26 @@ class Settings:
         if safety_value == "unsafe":
             return self.unsafe_fixes or any(code.startswith(p) for p in self.extend_safe_fixes)
         return False
+
+
+@functools.lru_cache(maxsize=64)
+def _compile_excludes(patterns: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern[str] | None, re.Pattern[str] | None]:
+    """(plain names, one regex for name globs, one for path globs): a set lookup for the common case."""
+    names: set[str] = set()
+    name_globs: list[str] = []
+    path_globs: list[str] = []
+    for pattern in patterns:
+        if "/" in pattern.rstrip("/"):
+            path_globs.append(fnmatch.translate(pattern.strip("/")))
+        elif any(c in pattern for c in "*?["):
+            name_globs.append(fnmatch.translate(pattern.rstrip("/")))
+        else:
+            names.add(pattern.rstrip("/"))
+
+    def join(globs: list[str]) -> re.Pattern[str] | None:
+        return re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
+
+    return frozenset(names), join(name_globs), join(path_globs)
 
 
 def _relative(path: str, start: str) -> str:

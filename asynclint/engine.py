@@ -26,7 +26,7 @@ from asynclint.analysis import Analysis
 from asynclint.config import Settings
 from asynclint.positions import positions
 from asynclint.registry import all_rules, get_rule
-from asynclint.rule import Diagnostic, Fix, Rule, RuleContext
+from asynclint.rule import Diagnostic, FileResult, Fix, Rule, RuleContext
 from asynclint.source import SourceText, UndecodableSource, decode
 from asynclint.suppression import is_suppressed
 
@@ -44,26 +44,6 @@ _LINES = re.compile(r"\r\n|\r|\n")
 _LONG_LINE = re.compile(r"[^\r\n]{10000}")
 MAX_STATEMENT_NODES = 12_000
 T = TypeVar("T")
-
-
-@dataclass
-class FileResult:
-    """What happened to one file."""
-
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    fixed: int = 0
-    """Number of fixes applied (fix mode)."""
-    new_data: bytes | None = None
-    """The fixed file's bytes, when fixing changed it."""
-    original: bytes | None = None
-    """The bytes before fixing, when fixing changed them (for --diff)."""
-    error: str | None = None
-    """The file could not be read at all (missing, a directory, no permission)."""
-
-    @property
-    def internal_error(self) -> bool:
-        return any(d.code == "AIO002" for d in self.diagnostics)
 
 
 class _Stop(Exception):
@@ -278,6 +258,8 @@ def _lint_text(
         return _report_file_level(settings, path, stop.diagnostic)
     except RecursionError:
         return _report_file_level(settings, path, _file_diagnostic("AIO001", "too deeply nested to analyse"))
+    except Exception as error:  # a bug outside the rules must not take down the host (flake8, a worker)
+        return [internal_error(f"{type(error).__name__}: {error}")]
     return sorted(result.diagnostics, key=_order)
 
 
@@ -425,6 +407,8 @@ def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[t
         return FixOutcome(text, _report_file_level(settings, path, stop.diagnostic), 0)
     except RecursionError:
         return FixOutcome(text, _report_file_level(settings, path, _file_diagnostic("AIO001", "too deeply nested to analyse")), 0)
+    except Exception as error:  # a bug outside the rules: report it, change nothing
+        return FixOutcome(text, [internal_error(f"{type(error).__name__}: {error}")], 0)
 
 
 def _unchanged(text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], message: str) -> FixOutcome:

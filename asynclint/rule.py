@@ -89,6 +89,26 @@ class Diagnostic:
 
 
 @dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fixed: int = 0
+    """Number of fixes applied (fix mode)."""
+    new_data: bytes | None = None
+    """The fixed file's bytes, when fixing changed it."""
+    original: bytes | None = None
+    """The bytes before fixing, when fixing changed them (for --diff)."""
+    error: str | None = None
+    """The file could not be read at all (missing, a directory, no permission)."""
+
+    @property
+    def internal_error(self) -> bool:
+        return any(d.code == "AIO002" for d in self.diagnostics)
+
+
+@dataclass
 class RuleContext:
     """What the engine hands every rule instance for one file."""
 
@@ -99,6 +119,8 @@ class RuleContext:
 
 
 _SECTION = re.compile(r"^## (.+)$", re.M)
+_ASYNC_DEF = re.compile(r"async\s+def\b")
+_ASYNC_DEF_BYTES = re.compile(rb"async\s+def\b")
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Since")
 
 
@@ -118,11 +140,16 @@ class Rule:
     """Words the file must contain for the rule to possibly fire: each group needs one of its
     words. Checked on the raw bytes before anything is parsed; () means always run."""
 
+    NEEDS_COROUTINE: ClassVar[bool] = False
+    """True for rules that only fire inside an `async def`: files without one are skipped."""
+
     @classmethod
     def triggered(cls, content: bytes | str) -> bool:
         if isinstance(content, bytes):
-            return all(any(word.encode() in content for word in group) for group in cls.TRIGGERS)
-        return all(any(word in content for word in group) for group in cls.TRIGGERS)
+            words = all(any(word.encode() in content for word in group) for group in cls.TRIGGERS)
+            return words and (not cls.NEEDS_COROUTINE or _ASYNC_DEF_BYTES.search(content) is not None)
+        words = all(any(word in content for word in group) for group in cls.TRIGGERS)
+        return words and (not cls.NEEDS_COROUTINE or _ASYNC_DEF.search(content) is not None)
 
     def __init__(self, ctx: RuleContext) -> None:
         self.ctx = ctx

@@ -17,23 +17,26 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import multiprocessing
 import os
 import signal
 import subprocess
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asynclint.cache import Cache
 from asynclint.config import Settings
-from asynclint.engine import FileResult, internal_error, is_candidate
+from asynclint.rule import FileResult
 from asynclint.source import write_atomically
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+# The engine (and through it libcst) and multiprocessing are imported only when a file needs
+# analysing: a warm run answered from the cache needs neither.
 
 DEFAULT_TIMEOUT = 60.0  # seconds per file; libcst needs over a minute only for pathological input
 def available_cpus() -> int:
@@ -56,7 +59,7 @@ def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | No
         return None
 
 
-def _git_files(directory: Path) -> list[Path] | None:
+def _git_files(directory: Path) -> list[str] | None:
     """Non-ignored files under `directory` per git, or None when git cannot answer.
 
     A directory the user names is a root: like ruff, ignore rules apply only below it, so a
@@ -68,7 +71,7 @@ def _git_files(directory: Path) -> list[Path] | None:
     listed = _git(directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".")
     if listed is None or listed.returncode != 0:
         return None
-    return [directory / name for name in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
+    return [name for name in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
 
 
 class _GitIgnore:
@@ -103,30 +106,45 @@ class _GitIgnore:
         return False
 
 
-def _walk(directory: Path, settings: Settings) -> Iterator[Path]:
+def _join(*parts: str) -> str:
+    path = os.path.join(*parts)
+    return path[2:] if path.startswith("./") else path  # `pkg/m.py`, as the user would write it
+
+
+def _walk(directory: Path, settings: Settings) -> Iterator[str]:
+    top = str(directory)
     git = _git_files(directory)
     if git is not None:
-        for path in git:
-            relative = path.relative_to(directory)
-            if path.suffix != ".py" or settings.is_excluded(str(path), str(directory)) or not path.is_file():
+        for relative in git:
+            if not relative.endswith(".py"):
                 continue
-            if not any(_is_virtualenv(str(directory / p)) for p in relative.parents if str(p) != "."):
-                yield path
+            parts = relative.split("/")
+            path = _join(top, relative)
+            if settings.excludes_names(parts) or settings.excludes_path(os.path.abspath(path)):
+                continue
+            if any(_is_virtualenv(os.path.join(top, *parts[:i])) for i in range(1, len(parts))) or not os.path.isfile(path):
+                continue
+            yield path
         return
     ignore = _GitIgnore(directory)
-    for root, dirs, files in os.walk(directory):
+    for root, dirs, files in os.walk(top):
         root_path = Path(root)
+        # Directories are vetted here, so a file below needs only its own name checked.
         dirs[:] = sorted(
             d
             for d in dirs
-            if not settings.is_excluded(os.path.join(root, d), str(directory))
+            if not settings.excludes_names((d,))
+            and not settings.excludes_path(os.path.abspath(os.path.join(root, d)))
             and not _is_virtualenv(os.path.join(root, d))
             and not ignore.ignored(root_path / d, True)
         )
         for name in sorted(files):
-            path = root_path / name
-            if name.endswith(".py") and not ignore.ignored(path, False) and not settings.is_excluded(str(path), str(directory)):
-                yield path
+            if not name.endswith(".py") or settings.excludes_names((name,)):
+                continue
+            path = _join(root, name)
+            if settings.excludes_path(os.path.abspath(path)) or (ignore.patterns and ignore.ignored(root_path / name, False)):
+                continue
+            yield path
 
 
 def collect_files(paths: Iterable[str], settings: Settings = Settings()) -> tuple[list[str], list[str]]:
@@ -141,7 +159,7 @@ def collect_files(paths: Iterable[str], settings: Settings = Settings()) -> tupl
         if settings.force_exclude and settings.is_excluded(raw):
             continue
         if path.is_dir():
-            files.extend(str(p) for p in sorted(_walk(path, settings)))
+            files.extend(sorted(_walk(path, settings)))
         elif path.exists() or path.is_symlink():
             files.append(raw)
         else:
@@ -190,6 +208,8 @@ def _worker_main(connection: Connection, settings: Settings, fix: bool) -> None:
         try:
             result = _work(path, data, settings, fix)
         except BaseException as error:  # noqa: BLE001 - anything here is reported on the file
+            from asynclint.engine import internal_error
+
             result = FileResult(path, [internal_error(f"{type(error).__name__}: {error}")])
         try:
             connection.send((index, result))
@@ -227,6 +247,9 @@ class _Worker:
 
 
 def _context() -> Any:
+    import multiprocessing
+    import threading
+
     # fork is fast and needs no re-import; use it while the process has a single thread.
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -247,6 +270,10 @@ def _pool(jobs: list[tuple[int, str, bytes]], settings: Settings, options: Optio
     """Run jobs in worker processes; yields (index, result) as they finish."""
     if not jobs:
         return
+    from multiprocessing.connection import wait
+
+    from asynclint.engine import internal_error
+
     context = _context()
     size = min(options.jobs or available_cpus(), len(jobs))
     queue = deque(jobs)
@@ -302,7 +329,12 @@ def run(
     cache = Cache.open(settings) if options.cache else None
     jobs: list[tuple[int, str, bytes]] = []
     originals: dict[int, bytes] = {}
+    is_candidate = None
     for index, path in enumerate(files):
+        cached = cache.get_unchanged(path) if cache is not None else None  # by size and mtime: no read
+        if cached is not None and not (options.fix and cached):
+            results[index] = FileResult(path, cached)
+            continue
         data = _read(path)
         if isinstance(data, str):
             results[index] = FileResult(path, error=data)
@@ -310,8 +342,13 @@ def run(
         cached = cache.get(path, data) if cache is not None else None
         if cached is not None and not (options.fix and cached):  # fix: only "clean" is worth reusing
             results[index] = FileResult(path, cached)
-        elif not is_candidate(data, settings, path):
+            continue
+        if is_candidate is None:
+            from asynclint.engine import is_candidate
+        if not is_candidate(data, settings, path):
             results[index] = FileResult(path)
+            if cache is not None:
+                cache.put(path, data, [])
         else:
             jobs.append((index, path, data))
             originals[index] = data

@@ -53,8 +53,8 @@ def test_missing_path_is_an_error_but_the_rest_is_checked(project: Path) -> None
 def test_bad_files_get_one_diagnostic_each_and_the_rest_is_checked(project: Path) -> None:
     bad = project / "pkg"
     (bad / "syntax.py").write_text("async def f(:\n    pass\n")
-    (bad / "libcst_rejects.py").write_text("import asyncio\n(x): int = 1\n")
-    (bad / "undecodable.py").write_bytes(b"import asyncio\nx = '\xff\xfe'\n")
+    (bad / "libcst_rejects.py").write_text("async def f(): pass\n(x): int = 1\n")
+    (bad / "undecodable.py").write_bytes(b"async def f(): pass\nx = '\xff\xfe'\n")
     before = {p.name: p.read_bytes() for p in bad.iterdir()}
     out = asynclint("check", ".", "--format", "json", cwd=project)
     assert out.returncode == 1 and "Traceback" not in out.stderr

@@ -43,7 +43,7 @@ def test_valid_python_libcst_rejects_is_reported_as_such() -> None:
 def test_undecodable_and_binary_files() -> None:
     (d,) = lint_bytes(b"x = '\xff\xfe'\nasync def f(): pass\n", Settings())
     assert d.code == "AIO001" and "cannot decode" in d.message
-    (d,) = lint_bytes(b"\x00\x01binary async", Settings())
+    (d,) = lint_bytes(b"\x00\x01binary async def", Settings())
     assert d.code == "AIO001" and "binary" in d.message
     assert fix_bytes(b"x = '\xff'\nasync def f(): pass\n", UNSAFE)[0] is None
 
@@ -219,3 +219,13 @@ def test_files_that_cannot_have_findings_are_not_parsed() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_bug_outside_the_rules_is_aio002_not_an_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise KeyError("analysis bug")
+
+    monkeypatch.setattr(engine, "Analysis", broken)
+    assert codes(lint_text(BLOCKING, Settings())) == ["AIO002"]
+    outcome = fix_text(BLOCKING, UNSAFE)
+    assert outcome.text == BLOCKING and codes(outcome.diagnostics) == ["AIO002"]

@@ -58,7 +58,7 @@ def test_bad_target_version_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_unparseable_files_do_not_crash_flake8(tmp_path: Path) -> None:
-    (tmp_path / "rejected.py").write_text("import asyncio\n(x): int = 1\n")
+    (tmp_path / "rejected.py").write_text("async def f(): pass\n(x): int = 1\n")
     (tmp_path / "broken.py").write_text("def f(:\n")
     (tmp_path / "m.py").write_text(BLOCKING)
     out = flake8("--select", "AIO,E999", ".", cwd=tmp_path)

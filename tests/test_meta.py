@@ -37,6 +37,13 @@ def test_messages(rule: type[Rule]) -> None:
     assert rule.FIX_TITLE != rule.MESSAGE
 
 
+@pytest.mark.parametrize("rule", RULES, ids=[r.CODE for r in RULES])
+def test_triggers_are_groups_of_words(rule: type[Rule]) -> None:
+    assert isinstance(rule.TRIGGERS, tuple)
+    for group in rule.TRIGGERS:
+        assert isinstance(group, tuple) and group and all(isinstance(w, str) and w for w in group)
+
+
 @pytest.mark.parametrize("rule", VISITING, ids=[r.CODE for r in VISITING])
 def test_every_rule_has_a_fixture(rule: type[Rule]) -> None:
     directory = ROOT / "fixtures" / f"{rule.CODE}_{rule.NAME}"

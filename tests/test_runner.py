@@ -71,15 +71,15 @@ def test_results_keep_input_order_whatever_finishes_first(tmp_path: Path, misbeh
 
 
 BAD_INPUTS = {
-    "libcst_rejects.py": "import asyncio\n(x): int = 1\n",
-    "syntax_error.py": "import asyncio\nasync def f(:\n",
-    "long_expression.py": "import asyncio\nx = " + " + ".join(["a"] * 20000) + "\n",
-    "deep_chain.py": "import asyncio\nx = a" + ".b" * 3000 + "\n",
-    "nested_parens.py": "import asyncio\nx = " + "(" * 1500 + "1" + ")" * 1500 + "\n",
+    "libcst_rejects.py": "async def f(): pass\n(x): int = 1\n",
+    "syntax_error.py": "async def f(:\n",
+    "long_expression.py": "async def f(): pass\nx = " + " + ".join(["a"] * 20000) + "\n",
+    "deep_chain.py": "async def f(): pass\nx = a" + ".b" * 3000 + "\n",
+    "nested_parens.py": "async def f(): pass\nx = " + "(" * 1500 + "1" + ")" * 1500 + "\n",
     "trailing_space_line.py": BLOCKING + "   ",
     "lone_cr.py": BLOCKING.rstrip("\n") + "\r",
 }
-BAD_BYTES = {"undecodable.py": b"import asyncio\nx = '\xff\xfe'\n", "binary.py": b"async\x00\x01\x02"}
+BAD_BYTES = {"undecodable.py": b"async def f(): pass\nx = '\xff\xfe'\n", "binary.py": b"async def\x00\x01\x02"}
 
 
 def _bad_tree(root: Path) -> dict[str, bytes]:

@@ -68,7 +68,7 @@ class BlockingCall(Rule):
 
     CODE = "AIO202"
     NAME = "blocking-call"
-    TRIGGERS = (("async",),)
+    NEEDS_COROUTINE = True
     MESSAGE = "`{name}()` blocks the event loop in coroutine `{func}`"
     FIX_TITLE = "Run it in a thread with `await asyncio.to_thread(...)`"
     FIX_AVAILABILITY = FixAvailability.SOMETIMES

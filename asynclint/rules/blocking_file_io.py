@@ -54,7 +54,8 @@ class BlockingFileIo(Rule):
 
     CODE = "AIO203"
     NAME = "blocking-file-io"
-    TRIGGERS = (("async",), ("open", "read_", "write_"))
+    TRIGGERS = (("open", "read_", "write_"),)
+    NEEDS_COROUTINE = True
     MESSAGE = "`{name}()` does blocking file I/O in coroutine `{func}`"
     DEFAULT = False
 

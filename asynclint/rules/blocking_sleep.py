@@ -49,7 +49,8 @@ class BlockingSleep(Rule):
 
     CODE = "AIO201"
     NAME = "blocking-sleep"
-    TRIGGERS = (("async",), ("sleep",))
+    TRIGGERS = (("sleep",),)
+    NEEDS_COROUTINE = True
     MESSAGE = "`time.sleep()` blocks the event loop in coroutine `{func}`"
     FIX_TITLE = "Replace with `await asyncio.sleep(...)`"
     FIX_AVAILABILITY = FixAvailability.SOMETIMES
