@@ -184,9 +184,12 @@ def main() -> int:
     parser.add_argument("-j", "--jobs", type=int, default=0)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the benchmark environments")
     parser.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
+    parser.add_argument("--only", metavar="TEXT", help="only the default corpora whose name contains TEXT")
     args = parser.parse_args()
     ensure_environments(args.rebuild)
     corpora = {str(p): [p.resolve()] for p in args.corpora} if args.corpora else default_corpora()
+    if args.only:
+        corpora = {name: sources for name, sources in corpora.items() if args.only.lower() in name.lower()}
     sections = [run_corpus(name, sources, args) for name, sources in corpora.items()]
     versions = subprocess.run(
         [bin_of("main", "python"), "-m", "pip", "list", "--format", "freeze"], capture_output=True, text=True, check=False
