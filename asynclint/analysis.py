@@ -467,7 +467,8 @@ def _aug_assign(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
     a._children(node, scope, push)
 
 
-def _for(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
+def _store_target_then_children(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
+    """`for target in ...` and `del target`: the target's names are bound, not read."""
     a._store_target(node.target, scope)
     a._children(node, scope, push)
 
@@ -490,11 +491,6 @@ def _named_expr(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
     if isinstance(node.target, cst.Name):
         a._roles[node.target] = "store"
         a._bind(target_scope, node.target.value)
-    a._children(node, scope, push)
-
-
-def _del(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
-    a._store_target(node.target, scope)
     a._children(node, scope, push)
 
 
@@ -596,10 +592,10 @@ def _init_special() -> None:
         cst.AssignTarget: _assign_target,
         cst.AnnAssign: _ann_assign,
         cst.AugAssign: _aug_assign,
-        cst.For: _for,
+        cst.For: _store_target_then_children,
         cst.AsName: _as_name,
         cst.NamedExpr: _named_expr,
-        cst.Del: _del,
+        cst.Del: _store_target_then_children,
         cst.Global: _global,
         cst.Nonlocal: _global,
         cst.Attribute: _attribute,

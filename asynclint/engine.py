@@ -373,13 +373,14 @@ def fix_text(text: str, settings: Settings, path: str | None = None) -> FixOutco
 
 
 def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]]) -> FixOutcome:
+    original = text  # whatever fails below, this is what the file keeps
     try:
         module = _parse(text, path)
         if module.code != text:
             message = "not fixed: libcst does not reproduce this file exactly"
             result = _lint_module(module, text, settings, rules, True)
             return FixOutcome(text, sorted([*result.diagnostics, _file_diagnostic("AIO002", message)], key=_order), 0)
-        original, fixed = text, 0
+        fixed = 0
         for _ in range(MAX_PASSES):
             result = _lint_module(module, text, settings, rules, True)
             chosen = _choose(result)
@@ -404,16 +405,16 @@ def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[t
                 return _unchanged(original, settings, path, rules, message)
         return FixOutcome(text, sorted(result.diagnostics, key=_order), fixed)
     except _Stop as stop:
-        return FixOutcome(text, _report_file_level(settings, path, stop.diagnostic), 0)
+        return FixOutcome(original, _report_file_level(settings, path, stop.diagnostic), 0)
     except RecursionError:
-        return FixOutcome(text, _report_file_level(settings, path, _file_diagnostic("AIO001", "too deeply nested to analyse")), 0)
+        diagnostic = _file_diagnostic("AIO001", "too deeply nested to analyse")
+        return FixOutcome(original, _report_file_level(settings, path, diagnostic), 0)
     except Exception as error:  # a bug outside the rules: report it, change nothing
-        return FixOutcome(text, [internal_error(f"{type(error).__name__}: {error}")], 0)
+        return FixOutcome(original, [internal_error(f"{type(error).__name__}: {error}")], 0)
 
 
 def _unchanged(text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], message: str) -> FixOutcome:
-    diagnostics = _lint_text(text, settings, path, True)
-    diagnostics = [replace(d, applicable=False) for d in diagnostics]
+    diagnostics = [replace(d, applicable=False) for d in _lint_text(text, settings, path, True, rules)]
     return FixOutcome(text, sorted([*diagnostics, _file_diagnostic("AIO002", message)], key=_order), 0)
 
 

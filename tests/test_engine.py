@@ -229,3 +229,18 @@ def test_a_bug_outside_the_rules_is_aio002_not_an_exception(monkeypatch: pytest.
     assert codes(lint_text(BLOCKING, Settings())) == ["AIO002"]
     outcome = fix_text(BLOCKING, UNSAFE)
     assert outcome.text == BLOCKING and codes(outcome.diagnostics) == ["AIO002"]
+
+
+def test_a_failure_in_a_later_fix_pass_keeps_the_original(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = engine._lint_module
+    calls = []
+
+    def second_pass_fails(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyError("bug in pass 2")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_lint_module", second_pass_fails)
+    outcome = fix_text(BLOCKING, UNSAFE)
+    assert outcome.text == BLOCKING and codes(outcome.diagnostics) == ["AIO002"]
