@@ -45,7 +45,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--extend-select", action="append", metavar="CODES", help="add codes to the selection")
         sub.add_argument("--ignore", action="append", metavar="CODES", help="codes or prefixes to disable")
         sub.add_argument("--target-version", metavar="pyXY", help="Python the linted code must run on (e.g. py310)")
-        sub.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+        sub.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text", help="output format")
+        sub.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
+        sub.add_argument("--statistics", action="store_true", help="count findings per code instead of listing them")
+        sub.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings (errors still exit 2)")
         sub.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin")
         sub.add_argument("--config", metavar="FILE", help="pyproject.toml to read [tool.asynclint] from")
         sub.add_argument("--extend-safe-fixes", action="append", metavar="CODES", help="treat these unsafe fixes as safe")
@@ -160,18 +163,22 @@ def _stdin_path(args: argparse.Namespace) -> str:
 def _write(results: list, args: argparse.Namespace, out: IO[str], *, fixing: bool = False) -> None:
     from asynclint import output
 
-    if args.format == "json":
-        output.write_json(results, out)
+    if args.output_file:
+        with open(args.output_file, "w", encoding="utf-8", newline="\n") as handle:
+            _write(results, argparse.Namespace(**{**vars(args), "output_file": None}), handle, fixing=fixing)
         return
-    output.write_text(results, out)
-    if not args.quiet:
+    if args.statistics:
+        output.write_statistics(results, out)
+        return
+    output.FORMATS[args.format](results, out)
+    if args.format == "text" and not args.quiet:
         out.write(output.summary(results, fixing=fixing) + "\n")
 
 
-def _exit_code(results: list, errors: list[str]) -> int:
+def _exit_code(results: list, errors: list[str], exit_zero: bool = False) -> int:
     if errors or any(r.error or r.internal_error for r in results):
         return EXIT_ERROR
-    return EXIT_FINDINGS if any(r.diagnostics for r in results) else EXIT_CLEAN
+    return EXIT_FINDINGS if any(r.diagnostics for r in results) and not exit_zero else EXIT_CLEAN
 
 
 def _report_errors(errors: list[str]) -> None:
@@ -200,7 +207,7 @@ def _check(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
     errors += [r.error for r in results if r.error]
     _report_errors(errors)
     _write(results, args, out)
-    return _exit_code(results, errors)
+    return _exit_code(results, errors, args.exit_zero)
 
 
 def _fix(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
@@ -235,7 +242,7 @@ def _fix(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
         code = _exit_code(results, errors)
         return EXIT_ERROR if code == EXIT_ERROR else (EXIT_FINDINGS if changed else EXIT_CLEAN)
     _write(results, args, out, fixing=True)
-    return _exit_code(results, errors)
+    return _exit_code(results, errors, args.exit_zero)
 
 
 def _print_diff(path: str, old: bytes, new: bytes | None, out: IO[str]) -> None:

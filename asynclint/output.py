@@ -6,8 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import IO
 
-from asynclint.engine import FileResult
-from asynclint.rule import Diagnostic
+from asynclint.rule import Diagnostic, FileResult
 
 JSON_SCHEMA_VERSION = 1
 
@@ -62,3 +61,112 @@ def summary(results: Sequence[FileResult], *, fixing: bool = False) -> str:
     if hidden:
         lines.append(f"({hidden} more fixable with `asynclint fix --unsafe-fixes`.)")
     return "\n".join(lines)
+
+
+# -- GitHub Actions workflow commands ----------------------------------------------------------
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def write_github(results: Sequence[FileResult], out: IO[str]) -> None:
+    """`::error` annotations: GitHub shows each on the line it names in the pull request."""
+    for result in results:
+        for d in result.diagnostics:
+            properties = ",".join(
+                f"{key}={_github_property(str(value))}"
+                for key, value in (
+                    ("title", f"asynclint ({d.code})"),
+                    ("file", result.path),
+                    ("line", d.line),
+                    ("col", d.column),
+                    ("endLine", d.end_line),
+                    ("endColumn", d.end_column),
+                )
+            )
+            out.write(f"::error {properties}::{_github_data(text_line(result.path, d))}\n")
+
+
+# -- SARIF 2.1.0 --------------------------------------------------------------------------------
+def sarif(results: Sequence[FileResult]) -> dict[str, object]:
+    from pathlib import Path
+
+    from asynclint import __version__
+    from asynclint.registry import all_rules
+
+    rules = list(all_rules())
+    index = {rule.CODE: i for i, rule in enumerate(rules)}
+    sarif_results = []
+    for result in results:
+        uri = Path(result.path).as_posix()
+        for d in result.diagnostics:
+            item: dict[str, object] = {
+                "ruleId": d.code,
+                "level": "error",
+                "message": {"text": d.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri, **({"uriBaseId": "%SRCROOT%"} if not uri.startswith("/") else {})},
+                            "region": {
+                                "startLine": d.line,
+                                "startColumn": d.column,
+                                "endLine": d.end_line,
+                                "endColumn": d.end_column,
+                            },
+                        }
+                    }
+                ],
+            }
+            if d.code in index:
+                item["ruleIndex"] = index[d.code]
+            if d.fix_title is not None:
+                item["properties"] = {"fix": {"title": d.fix_title, "safety": d.fix_safety, "applicable": d.applicable}}
+            sarif_results.append(item)
+    driver = {
+        "name": "asynclint",
+        "version": __version__,
+        "informationUri": "https://pypi.org/project/asynclint/",
+        "rules": [
+            {
+                "id": rule.CODE,
+                "name": rule.NAME,
+                "shortDescription": {"text": rule.summary()},
+                "fullDescription": {"text": rule.doc_sections().get("What it does", rule.summary())},
+                "help": {"text": rule.docs(), "markdown": rule.docs()},
+                "defaultConfiguration": {"enabled": rule.DEFAULT, "level": "error"},
+            }
+            for rule in rules
+        ],
+    }
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "results": sarif_results}],
+    }
+
+
+def write_sarif(results: Sequence[FileResult], out: IO[str]) -> None:
+    json.dump(sarif(results), out, indent=2)
+    out.write("\n")
+
+
+# -- --statistics ---------------------------------------------------------------------------------
+def write_statistics(results: Sequence[FileResult], out: IO[str]) -> None:
+    """One line per code, most frequent first: count, code, fixable mark, name."""
+    counts: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for d in (d for r in results for d in r.diagnostics):
+        entry = counts.setdefault(d.code, [0, 0])
+        entry[0] += 1
+        entry[1] += d.applicable
+        names[d.code] = d.name
+    for code, (count, fixable) in sorted(counts.items(), key=lambda item: (-item[1][0], item[0])):
+        mark = "[*]" if fixable == count else "[-]" if fixable else "   "
+        out.write(f"{count:>5}\t{code}\t{mark} {names[code]}\n")
+
+
+FORMATS = {"text": write_text, "json": write_json, "github": write_github, "sarif": write_sarif}
