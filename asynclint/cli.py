@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     common(fix)
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
+    fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when files were changed (for pre-commit)")
 
     rule = commands.add_parser("rule", help="explain a rule")
     rule.add_argument("code", metavar="CODE", help="a rule code (AIO101) or name (dangling-task)")
@@ -242,7 +243,10 @@ def _fix(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
         code = _exit_code(results, errors)
         return EXIT_ERROR if code == EXIT_ERROR else (EXIT_FINDINGS if changed else EXIT_CLEAN)
     _write(results, args, out, fixing=True)
-    return _exit_code(results, errors, args.exit_zero)
+    code = _exit_code(results, errors, args.exit_zero)
+    if code == EXIT_CLEAN and changed and args.exit_non_zero_on_fix:
+        return EXIT_FINDINGS
+    return code
 
 
 def _print_diff(path: str, old: bytes, new: bytes | None, out: IO[str]) -> None:
