@@ -149,11 +149,9 @@ def _rule(code: str, out: IO[str]) -> int:
     if rule is None:
         print(f"asynclint: error: no rule {code!r} (see `asynclint rules`)", file=sys.stderr)
         return EXIT_ERROR
-    out.write(f"# {rule.NAME} ({rule.CODE})\n\n")
-    availability = {"none": "No fix.", "sometimes": "Fix is sometimes available.", "always": "Fix is always available."}
-    out.write(f"{availability[rule.FIX_AVAILABILITY.value]}")
-    out.write("\n" if rule.DEFAULT else " Opt-in: select it by its code.\n")
-    out.write(f"\n{rule.docs()}\n")
+    from asynclint.docs import rule_page
+
+    out.write(rule_page(rule))
     return EXIT_CLEAN
 
 

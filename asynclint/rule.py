@@ -140,6 +140,8 @@ class Rule:
     """Words the file must contain for the rule to possibly fire: each group needs one of its
     words. Checked on the raw bytes before anything is parsed; () means always run."""
 
+    EQUIVALENTS: ClassVar[tuple[str, ...]] = ()
+    """Codes of other tools that flag the same pattern ("ruff RUF006"), for configuring them together."""
     NEEDS_COROUTINE: ClassVar[bool] = False
     """True for rules that only fire inside an `async def`: files without one are skipped."""
 

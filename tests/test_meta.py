@@ -7,7 +7,7 @@ import re
 import pytest
 
 from annotations import ROOT, load_manifest, settings_for
-from asynclint.docs import render_readme
+from asynclint.docs import render_readme, rule_pages
 from asynclint.engine import fix_text, lint_text
 from asynclint.registry import all_rules
 from asynclint.rule import DOC_SECTIONS, FixAvailability, Rule
@@ -72,3 +72,9 @@ def test_docstring_examples_run(rule: type[Rule]) -> None:
 def test_readme_rule_table_is_current() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert render_readme(text) == text, "run `python -m asynclint.docs` to regenerate the README's rule table"
+
+
+def test_rule_pages_are_current() -> None:
+    pages = ROOT / "docs" / "rules"
+    found = {p.name: p.read_text(encoding="utf-8") for p in pages.glob("*.md")}
+    assert found == rule_pages(), "run `python -m asynclint.docs` to regenerate docs/rules/"

@@ -68,6 +68,7 @@ class BlockingCall(Rule):
 
     CODE = "AIO202"
     NAME = "blocking-call"
+    EQUIVALENTS = ("ruff ASYNC210", "ruff ASYNC212", "ruff ASYNC220", "ruff ASYNC221", "ruff ASYNC222", "flake8-async ASYNC210", "flake8-async ASYNC212", "flake8-async ASYNC22x", "flake8-async ASYNC250")
     NEEDS_COROUTINE = True
     MESSAGE = "`{name}()` blocks the event loop in coroutine `{func}`"
     FIX_TITLE = "Run it in a thread with `await asyncio.to_thread(...)`"

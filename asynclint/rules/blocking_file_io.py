@@ -54,6 +54,7 @@ class BlockingFileIo(Rule):
 
     CODE = "AIO203"
     NAME = "blocking-file-io"
+    EQUIVALENTS = ("ruff ASYNC230", "flake8-async ASYNC230")
     TRIGGERS = (("open", "read_", "write_"),)
     NEEDS_COROUTINE = True
     MESSAGE = "`{name}()` does blocking file I/O in coroutine `{func}`"

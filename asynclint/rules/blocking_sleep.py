@@ -49,6 +49,7 @@ class BlockingSleep(Rule):
 
     CODE = "AIO201"
     NAME = "blocking-sleep"
+    EQUIVALENTS = ("ruff ASYNC251", "flake8-async ASYNC251")
     TRIGGERS = (("sleep",),)
     NEEDS_COROUTINE = True
     MESSAGE = "`time.sleep()` blocks the event loop in coroutine `{func}`"

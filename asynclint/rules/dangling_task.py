@@ -66,6 +66,7 @@ class DanglingTask(Rule):
 
     CODE = "AIO101"
     NAME = "dangling-task"
+    EQUIVALENTS = ("ruff RUF006",)
     TRIGGERS = (("create_task", "ensure_future"),)
     MESSAGE = "Task from `{func}()` is not kept and can be garbage-collected while running"
     FIX_TITLE = "Keep a reference to the task in a module-level set until it is done"
