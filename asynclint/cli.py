@@ -227,7 +227,12 @@ def _fix(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
         return _exit_code([result], [])
 
     files, errors = collect_files(args.paths, settings)
-    results = run(files, settings, _options(args, fix=True, write=not args.diff))
+    progress = Progress(len(files)) if Progress.wanted(sys.stderr, len(files)) else None
+    try:
+        results = run(files, settings, _options(args, fix=True, write=not args.diff), progress)
+    finally:
+        if progress is not None:
+            progress.close()
     errors += [r.error for r in results if r.error]
     _report_errors(errors)
     changed = [r for r in results if r.new_data is not None]
@@ -245,6 +250,31 @@ def _fix(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
     if code == EXIT_CLEAN and changed and args.exit_non_zero_on_fix:
         return EXIT_FINDINGS
     return code
+
+
+class Progress:
+    """`fixing 120/3000 files` on one self-rewriting stderr line, for people at a terminal only."""
+
+    MIN_FILES = 50
+
+    @classmethod
+    def wanted(cls, stream: IO[str], files: int, environ: dict[str, str] | None = None) -> bool:
+        import os
+
+        environ = os.environ if environ is None else environ
+        return files >= cls.MIN_FILES and stream.isatty() and not environ.get("CI") and environ.get("TERM") != "dumb"
+
+    def __init__(self, total: int, stream: IO[str] | None = None) -> None:
+        self.total, self.done, self.stream = total, 0, stream or sys.stderr
+
+    def __call__(self, result: object) -> None:
+        self.done += 1
+        self.stream.write(f"\rfixing {self.done}/{self.total} files")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\r\033[K")
+        self.stream.flush()
 
 
 def _print_diff(path: str, old: bytes, new: bytes | None, out: IO[str]) -> None:

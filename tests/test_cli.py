@@ -177,3 +177,49 @@ def test_rule_and_rules(project: Path) -> None:
     assert asynclint("rule", "AIO999", cwd=project).returncode == 2
     listing = asynclint("rules", cwd=project).stdout
     assert "AIO101  dangling-task" in listing and "AIO202  blocking-call" in listing
+
+
+def test_progress_only_on_a_terminal(tmp_path: Path) -> None:
+    import io
+
+    from asynclint.cli import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert Progress.wanted(Terminal(), 100, {})
+    assert not Progress.wanted(Terminal(), 100, {"CI": "true"})
+    assert not Progress.wanted(Terminal(), 3, {})
+    assert not Progress.wanted(io.StringIO(), 100, {})
+    for i in range(60):
+        (tmp_path / f"m{i}.py").write_text(BLOCKING)
+    out = asynclint("fix", "--unsafe-fixes", ".", cwd=tmp_path)  # piped: no progress line
+    assert out.returncode == 0 and "fixing" not in out.stderr and "\r" not in out.stderr
+
+
+def test_progress_on_a_real_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+
+    for i in range(60):
+        (tmp_path / f"m{i}.py").write_text(BLOCKING)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: asynclint on a terminal; it must never return into pytest
+        try:
+            os.chdir(tmp_path)
+            env = {k: v for k, v in os.environ.items() if k != "CI"}
+            os.execve(sys.executable, [sys.executable, "-m", "asynclint", "fix", "--unsafe-fixes", "-q", "."], {**env, "TERM": "xterm"})
+        finally:
+            os._exit(127)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.waitpid(pid, 0)
+    assert b"fixing 60/60 files" in output

@@ -1,0 +1,85 @@
+"""libcst codemod commands: one per fixable rule (`DanglingTaskCommand`, ...) plus `FixAllCommand`.
+
+    python -m libcst.tool codemod -x asynclint.codemod.DanglingTaskCommand --no-format src/
+    python -m libcst.tool codemod -x asynclint.codemod.FixAllCommand --no-format --unsafe-fixes src/
+
+or, with `modules: [asynclint]` in `.libcst.codemod.yaml`, `codemod codemod.FixAllCommand src/`.
+They run the very engine `asynclint fix` runs (same fixes, safety, target version, re-parse and
+compile checks), so the two never disagree; the output is exact, so pass `--no-format`.
+Settings come from the project's `[tool.asynclint]` (found from the working directory), and
+`--unsafe-fixes` / `--target-version` override them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+from libcst.codemod import CodemodCommand, CodemodContext
+
+from asynclint.config import ConfigError, Settings, load_settings, parse_target
+from asynclint.engine import fix_text
+from asynclint.registry import all_rules
+from asynclint.rule import FixAvailability, Rule
+
+
+class RuleCodemod(CodemodCommand):
+    """Applies the fixes of `RULE` (or, with RULE None, of every selected rule)."""
+
+    RULE: type[Rule] | None = None
+    DESCRIPTION = "Apply asynclint's fixes."
+
+    @staticmethod
+    def add_args(arg_parser: argparse.ArgumentParser) -> None:
+        arg_parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
+        arg_parser.add_argument("--target-version", default=None, help="Python the code must run on, e.g. py310")
+
+    def __init__(self, context: CodemodContext, unsafe_fixes: bool = False, target_version: str | None = None) -> None:
+        super().__init__(context)
+        try:
+            settings = load_settings(Path.cwd())
+        except ConfigError:
+            settings = Settings()
+        if self.RULE is not None:
+            settings = settings.with_overrides(select=(self.RULE.CODE,), extend_select=(self.RULE.CODE,), ignore=())
+        self.settings = settings.with_overrides(
+            unsafe_fixes=True if unsafe_fixes else None,
+            target_version=parse_target(target_version, "--target-version") if target_version else None,
+        )
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        text = tree.code
+        outcome = fix_text(text, self.settings, self.context.filename)
+        for d in outcome.diagnostics:
+            if d.code in ("AIO001", "AIO002"):
+                self.warn(f"{d.code} {d.message}")
+        if outcome.text == text:
+            return tree
+        return cst.parse_module(outcome.text)
+
+
+def _command(rule: type[Rule]) -> type[RuleCodemod]:
+    name = f"{rule.__name__}Command"
+    namespace: dict[str, Any] = {
+        "RULE": rule,
+        "DESCRIPTION": f"{rule.CODE} {rule.NAME}: {rule.FIX_TITLE}",
+        "__module__": __name__,
+        "__qualname__": name,
+        "__doc__": f"Apply the fixes of {rule.CODE} ({rule.NAME}).",
+    }
+    return type(name, (RuleCodemod,), namespace)
+
+
+class FixAllCommand(RuleCodemod):
+    """Apply the fixes of every selected asynclint rule."""
+
+    DESCRIPTION = "Apply the fixes of every selected asynclint rule (safe ones unless --unsafe-fixes)."
+
+
+COMMANDS: dict[str, type[RuleCodemod]] = {"FixAllCommand": FixAllCommand}
+for _rule in all_rules():
+    if _rule.FIX_AVAILABILITY is not FixAvailability.NONE:
+        COMMANDS[f"{_rule.__name__}Command"] = _command(_rule)
+globals().update(COMMANDS)
