@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -106,11 +107,18 @@ def _with_recursion_limit(fn: Callable[..., T], *args: Any) -> T:
 
 
 # ------------------------------------------------------------------------------ parsing
+def _quiet_compile(text: str, path: str | None, flags: int = 0) -> Any:
+    """compile() without the SyntaxWarnings it prints about the user's code: not ours to report."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compile(text, path or "<input>", "exec", flags=flags, dont_inherit=True)
+
+
 def _check_size(text: str, path: str | None) -> None:
     if _LONG_LINE.search(text) is None:
         return
     try:
-        tree = ast.parse(text, path or "<input>")
+        tree = _quiet_compile(text, path, ast.PyCF_ONLY_AST)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return  # libcst will report it
     largest = max((sum(1 for _ in ast.walk(statement)) for statement in tree.body), default=0)
@@ -128,7 +136,7 @@ def _parse(text: str, path: str | None) -> libcst.Module:
     except cst.ParserSyntaxError as error:
         # Tell a real syntax error (CPython's words) from valid Python that libcst rejects.
         try:
-            compile(text, path or "<input>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+            _quiet_compile(text, path, ast.PyCF_ONLY_AST)
         except SyntaxError as syntax:
             message = f"syntax error: {syntax.msg}"
             raise _Stop(_file_diagnostic("AIO001", message, syntax.lineno or 1, syntax.offset or 1)) from None
@@ -399,7 +407,7 @@ def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[t
             result = _lint_module(module, text, settings, rules, True)
         if text != original:
             try:
-                compile(text, path or "<input>", "exec", dont_inherit=True)
+                _quiet_compile(text, path)
             except (SyntaxError, ValueError) as error:
                 message = f"fixes produced code that does not compile ({error}); file left unchanged"
                 return _unchanged(original, settings, path, rules, message)

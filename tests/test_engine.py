@@ -244,3 +244,10 @@ def test_a_failure_in_a_later_fix_pass_keeps_the_original(monkeypatch: pytest.Mo
     monkeypatch.setattr(engine, "_lint_module", second_pass_fails)
     outcome = fix_text(BLOCKING, UNSAFE)
     assert outcome.text == BLOCKING and codes(outcome.diagnostics) == ["AIO002"]
+
+
+def test_fixing_prints_no_syntax_warnings_about_the_users_code() -> None:
+    source = BLOCKING + "\nflag = 1 is not 2\n"
+    code = f"from asynclint.engine import fix_text\nfrom asynclint.config import Settings\nfix_text({source!r}, Settings(unsafe_fixes=True))\n"
+    out = subprocess.run([sys.executable, "-W", "default", "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr == ""

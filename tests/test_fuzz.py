@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+import warnings
 
 import hypothesmith
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +29,9 @@ FUZZ = settings(
 
 def _compiles(code: str) -> bool:
     try:
-        compile(code, "<fuzz>", "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(code, "<fuzz>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
