@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="explain a rule")
     rule.add_argument("code", metavar="CODE", help="a rule code (AIO101) or name (dangling-task)")
     commands.add_parser("rules", help="list all rules")
+    commands.add_parser("server", help="run the language server over stdio (needs asynclint[lsp])")
     return parser
 
 
@@ -117,6 +118,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rules(out)
         if args.command == "rule":
             return _rule(args.code, out)
+        if args.command == "server":
+            try:
+                from asynclint.lsp import main as serve
+            except ImportError as error:
+                print(f"asynclint: error: the language server needs pygls: pip install 'asynclint[lsp]' ({error})", file=sys.stderr)
+                return EXIT_ERROR
+            return serve()
         settings = _settings(args)
     except ConfigError as error:
         print(f"asynclint: error: {error}", file=sys.stderr)

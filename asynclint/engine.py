@@ -426,6 +426,32 @@ def _unchanged(text: str, settings: Settings, path: str | None, rules: Sequence[
     return FixOutcome(text, sorted([*diagnostics, _file_diagnostic("AIO002", message)], key=_order), 0)
 
 
+def fix_one(text: str, settings: Settings, path: str | None, code: str, line: int, column: int) -> str | None:
+    """The text with just the fix of the finding `code` at line:column applied (for an editor's
+    quick fix), or None when there is no such fix or applying it would not compile.  Unsafe fixes
+    are allowed here: the person chose this one fix."""
+    rules = [rule for rule in _selected(settings, path, text) if rule.CODE == code]
+    if not rules:
+        return None
+    return _deep(_fix_one, text, settings, path, rules, line, column)
+
+
+def _fix_one(text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], line: int, column: int) -> str | None:
+    try:
+        module = _parse(text, path)
+        if module.code != text:
+            return None
+        result = _lint_module(module, text, settings, rules, True)
+        fixes = [d.fix for d in result.diagnostics if (d.line, d.column) == (line, column) and d.fix is not None]
+        if not fixes or fixes[0].safety.value == "display-only":
+            return None
+        new_text = _apply(module, result.analysis, fixes[:1]).code
+        _quiet_compile(new_text, path)
+        return new_text
+    except Exception:  # noqa: BLE001 - no quick fix is better than a broken one
+        return None
+
+
 def fix_bytes(data: bytes, settings: Settings, path: str | None = None) -> tuple[bytes | None, list[Diagnostic], int]:
     """(new bytes or None when unchanged, remaining diagnostics, number of fixes applied)."""
     if not _selected(settings, path, data):
