@@ -11,12 +11,15 @@ import textwrap
 import warnings
 
 import hypothesmith
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asynclint.config import Settings
 from asynclint.engine import fix_text, lint_text
 
+# hypothesmith compiles the programs it generates; their SyntaxWarnings are not ours.
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 EXAMPLES = int(os.environ.get("ASYNCLINT_FUZZ_EXAMPLES", "200"))
 EVERYTHING = Settings(extend_select=("AIO203",), unsafe_fixes=True)
 FUZZ = settings(
