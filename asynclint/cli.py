@@ -7,7 +7,6 @@ configuration error, a path that cannot be read, or an internal error (AIO002).
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -288,6 +287,8 @@ class Progress:
 def _print_diff(path: str, old: bytes, new: bytes | None, out: IO[str]) -> None:
     if new is None:
         return
+    import difflib
+
     from asynclint.source import decode
 
     before = decode(old)

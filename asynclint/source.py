@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import io
 import os
-import tempfile
 import tokenize
 from dataclasses import dataclass
 
@@ -50,6 +49,8 @@ def decode(data: bytes) -> SourceText:
 
 def write_atomically(path: str, data: bytes) -> None:
     """Replace the file at `path` (or a symlink's target) with `data`, keeping its mode."""
+    import tempfile  # only writers need it (and it drags in random, shutil, ...)
+
     target = os.path.realpath(path)
     directory = os.path.dirname(target) or "."
     try:
