@@ -162,10 +162,6 @@ def _rule(code: str, out: IO[str]) -> int:
     return EXIT_CLEAN
 
 
-def _stdin_path(args: argparse.Namespace) -> str:
-    return args.stdin_filename or "-"
-
-
 def _write(results: list, args: argparse.Namespace, out: IO[str], *, fixing: bool = False) -> None:
     from asynclint import output
 

@@ -19,7 +19,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from asynclint._lazy import cst
@@ -27,7 +27,7 @@ from asynclint.analysis import Analysis
 from asynclint.config import Settings
 from asynclint.positions import positions
 from asynclint.registry import all_rules, get_rule
-from asynclint.rule import Diagnostic, FileResult, Fix, Rule, RuleContext
+from asynclint.rule import Diagnostic, Fix, Rule, RuleContext
 from asynclint.source import SourceText, UndecodableSource, decode
 from asynclint.suppression import is_suppressed
 
@@ -166,14 +166,13 @@ class _Pass:
     module: libcst.Module
     analysis: Analysis
     diagnostics: list[Diagnostic]
-    nodes: list[Any]  # the reported node of each diagnostic (None for file-level ones)
 
 
 def _lint_module(module: libcst.Module, text: str, settings: Settings, rules: Sequence[type[Rule]], noqa: bool) -> _Pass:
     handlers: dict[type, list[tuple[type[Rule], Callable[[Any], None]]]] = {}
     reports: list[tuple[type[Rule], Any, str, Fix | None]] = []
     for rule_class in rules:
-        for node_name, method in _handler_names(rule_class):
+        for node_name, _ in _handler_names(rule_class):
             handlers.setdefault(getattr(cst, node_name), [])
     analysis = Analysis(module, handlers.keys())
     context = RuleContext(module=module, analysis=analysis, settings=settings, reports=reports)
@@ -193,11 +192,9 @@ def _lint_module(module: libcst.Module, text: str, settings: Settings, rules: Se
                 crashed[rule_class] = error
 
     diagnostics: list[Diagnostic] = []
-    nodes: list[Any] = []
     for rule_class, error in crashed.items():
         message = f"rule {rule_class.CODE} ({rule_class.NAME}) crashed: {type(error).__name__}: {error}"
         diagnostics.append(_file_diagnostic("AIO002", message))
-        nodes.append(None)
     if reports:
         spans = positions(module, (node for rule_class, node, _, _ in reports if rule_class not in crashed))
         lines = _LINES.split(text) if noqa else []
@@ -228,8 +225,7 @@ def _lint_module(module: libcst.Module, text: str, settings: Settings, rules: Se
                     fix,
                 )
             )
-            nodes.append(node)
-    return _Pass(module, analysis, diagnostics, nodes)
+    return _Pass(module, analysis, diagnostics)
 
 
 def _selected(settings: Settings, path: str | None, content: bytes | str) -> list[type[Rule]]:
@@ -290,7 +286,7 @@ def _choose(result: _Pass) -> list[Fix]:
     """Non-overlapping applicable fixes; on overlap the outer one wins (the rest wait a pass)."""
     analysis = result.analysis
     candidates = []
-    for diagnostic, node in zip(result.diagnostics, result.nodes):
+    for diagnostic in result.diagnostics:
         if diagnostic.applicable and diagnostic.fix is not None:
             targets = [target for target, _ in diagnostic.fix.edits]
             depth = min(analysis.depth(t) for t in targets) if targets else 0

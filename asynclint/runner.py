@@ -329,10 +329,14 @@ def run(
     cache = Cache.open(settings) if options.cache else None
     jobs: list[tuple[int, str, bytes]] = []
     originals: dict[int, bytes] = {}
-    is_candidate = None
+
+    def reusable(cached: list[Any] | None) -> bool:
+        # A cached result answers a check; a fix can only skip files known to be clean.
+        return cached is not None and not (options.fix and cached)
+
     for index, path in enumerate(files):
         cached = cache.get_unchanged(path) if cache is not None else None  # by size and mtime: no read
-        if cached is not None and not (options.fix and cached):
+        if reusable(cached):
             results[index] = FileResult(path, cached)
             continue
         data = _read(path)
@@ -340,11 +344,11 @@ def run(
             results[index] = FileResult(path, error=data)
             continue
         cached = cache.get(path, data) if cache is not None else None
-        if cached is not None and not (options.fix and cached):  # fix: only "clean" is worth reusing
+        if reusable(cached):
             results[index] = FileResult(path, cached)
             continue
-        if is_candidate is None:
-            from asynclint.engine import is_candidate
+        from asynclint.engine import is_candidate  # here, not at the top: a warm run never needs the engine
+
         if not is_candidate(data, settings, path):
             results[index] = FileResult(path)
             if cache is not None:
