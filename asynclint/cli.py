@@ -18,16 +18,12 @@ from asynclint.config import ConfigError, Settings, load_settings, parse_target,
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _selectors(values: list[str] | None) -> tuple[str, ...] | None:
+def _split(values: list[str] | None, *, upper: bool = False) -> tuple[str, ...] | None:
+    """Repeatable, comma-separated option values: ["AIO1,AIO2", "AIO3"] -> ("AIO1", "AIO2", "AIO3")."""
     if values is None:
         return None
-    return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
-
-
-def _globs(values: list[str] | None) -> tuple[str, ...] | None:
-    if values is None:
-        return None
-    return tuple(glob.strip() for value in values for glob in value.split(",") if glob.strip())
+    items = (item.strip() for value in values for item in value.split(","))
+    return tuple(item.upper() if upper else item for item in items if item)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,14 +82,14 @@ def _settings(args: argparse.Namespace) -> Settings:
         start = Path(first) if first != "-" else Path.cwd()
         settings = load_settings(start.absolute() if start.exists() else Path.cwd())
     overrides = {
-        "select": _selectors(args.select),
-        "extend_select": _selectors(args.extend_select),
-        "ignore": _selectors(args.ignore),
-        "extend_safe_fixes": _selectors(args.extend_safe_fixes),
+        "select": _split(args.select, upper=True),
+        "extend_select": _split(args.extend_select, upper=True),
+        "ignore": _split(args.ignore, upper=True),
+        "extend_safe_fixes": _split(args.extend_safe_fixes, upper=True),
         "target_version": parse_target(args.target_version, "--target-version") if args.target_version else None,
         "unsafe_fixes": True if args.unsafe_fixes else None,
-        "exclude": _globs(args.exclude),
-        "extend_exclude": _globs(args.extend_exclude),
+        "exclude": _split(args.exclude),
+        "extend_exclude": _split(args.extend_exclude),
         "force_exclude": True if args.force_exclude else None,
     }
     settings = settings.with_overrides(**overrides)

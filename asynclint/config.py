@@ -85,10 +85,7 @@ class Settings:
     def ignores_for(self, path: str | None) -> tuple[str, ...]:
         if not path or not self.per_file_ignores:
             return ()
-        try:
-            relative = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))).as_posix()
-        except ValueError:  # another drive on Windows
-            relative = Path(path).as_posix()
+        relative = _relative(os.path.abspath(path), self.root)
         name = os.path.basename(path)
         codes: list[str] = []
         for pattern, pattern_codes in self.per_file_ignores:
