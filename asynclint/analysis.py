@@ -87,7 +87,7 @@ class Scope:
 
     __slots__ = (
         "kind", "node", "parent", "is_async", "bindings", "imports", "reads", "declared",
-        "name", "values", "async_with_names",
+        "name", "values", "async_with_names", "functions", "classes",
     )
 
     def __init__(self, kind: str, node: Any, parent: Scope | None, is_async: bool = False) -> None:
@@ -102,6 +102,8 @@ class Scope:
         self.declared: dict[str, str] = {}  # name -> "global" | "nonlocal"
         self.values: dict[str, list[Any]] = {}  # name -> values of plain `name = value` assignments
         self.async_with_names: set[str] = set()  # names bound by `async with ... as name`
+        self.functions: dict[str, list[Any]] = {}  # name -> the `def`s that bind it here
+        self.classes: dict[str, list[Any]] = {}  # name -> the `class`es that bind it here
 
     def __repr__(self) -> str:
         return f"<Scope {self.kind} {self.name}>"
@@ -308,6 +310,10 @@ class Analysis:
             return top, True
         return None, False
 
+    def is_reference(self, name: Any) -> bool:
+        """Is this Name a read of a variable (not an attribute's name, a keyword or a target)?"""
+        return self._roles.get(name) is None
+
     def assigned_values(self, name: Any) -> list[Any]:
         """Values assigned to the variable a Name refers to by plain `name = value` statements."""
         scope = self.lookup(name.value, self.scope_of(name))
@@ -337,6 +343,75 @@ class Analysis:
             yield inner
             todo.extend(cache.get(inner, ()))
 
+    def version_bounds(self, node: Any) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """The Pythons `node` runs on, as far as enclosing `sys.version_info` guards say.
+
+        (lowest, below): `if sys.version_info >= (3, 11):` gives its body (3, 11) as the lowest
+        and its `else` (3, 11) as the exclusive upper bound; `<` the other way round.  `and`-ed
+        tests all count for the body; a name bound once at module level to such a test counts
+        as the test.  None where nothing is known.
+        """
+        low: tuple[int, int] | None = None
+        high: tuple[int, int] | None = None
+        child = node
+        for parent in self.ancestors(node):
+            if isinstance(parent, (cst.If, cst.IfExp)):
+                branch = True if child is parent.body else False if child is parent.orelse else None
+                tests = self._version_tests(parent.test) if branch is not None else []
+                if branch is False and (len(tests) > 1 or isinstance(parent.test, cst.BooleanOperation)):
+                    tests = []  # the `else` of `a and b` only knows that one of them failed
+                for at_least, version in tests:
+                    if at_least == branch:  # body of `>=`, or `else` of `<`
+                        low = version if low is None else max(low, version)
+                    else:
+                        high = version if high is None else min(high, version)
+            child = parent
+        return low, high
+
+    def _version_tests(self, test: Any, depth: int = 0) -> list[tuple[bool, tuple[int, int]]]:
+        """[(True for `>= version`, False for `< version`)] that must all hold for `test` to be true."""
+        if isinstance(test, cst.BooleanOperation):
+            if isinstance(test.operator, cst.And):
+                return self._version_tests(test.left, depth) + self._version_tests(test.right, depth)
+            return []
+        if isinstance(test, cst.Name) and depth == 0:
+            values = self.module_scope.values.get(test.value, [])
+            if len(values) == 1 and self.lookup(test.value, self.scope_of(test)) is self.module_scope:
+                return self._version_tests(values[0], depth + 1)
+            return []
+        if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+            return []
+        left, target = test.left, test.comparisons[0]
+        operator, right = type(target.operator), target.comparator
+        if self._is_version_info(right):
+            left, right = right, left
+            operator = _FLIPPED.get(operator, operator)
+        if not self._is_version_info(left):
+            return []
+        version = _version_tuple(right)
+        if version is None:
+            return []
+        if operator in (cst.GreaterThanEqual, cst.GreaterThan):
+            return [(True, version)]
+        if operator in (cst.LessThan, cst.LessThanEqual):
+            return [(False, version)]
+        return []
+
+    def _is_version_info(self, node: Any) -> bool:
+        if isinstance(node, cst.Subscript):  # sys.version_info[:2]
+            node = node.value
+        return self.qualified_name(node) == "sys.version_info"
+
+    def runs_only_below(self, node: Any, version: tuple[int, int]) -> bool:
+        """Does a version guard keep `node` off every Python from `version` on?"""
+        high = self.version_bounds(node)[1]
+        return high is not None and high <= version
+
+    def target_at(self, node: Any, target: tuple[int, int]) -> tuple[int, int]:
+        """The oldest Python that runs `node`: the project's target, raised by enclosing guards."""
+        low = self.version_bounds(node)[0]
+        return max(target, low) if low is not None else target
+
     def fresh_name(self, base: str, at: Any = None) -> str:
         """A name free to bind at `at`: unused in that scope and every scope nested in it.
 
@@ -358,6 +433,21 @@ class Analysis:
         return candidate
 
 
+def _version_tuple(node: Any) -> tuple[int, int] | None:
+    """`(3, 11)` or `(3, 11, 2)` as (major, minor); None for anything else."""
+    if not isinstance(node, cst.Tuple) or len(node.elements) < 2:
+        return None
+    numbers = []
+    for element in node.elements[:2]:
+        if not isinstance(element.value, cst.Integer):
+            return None
+        numbers.append(int(element.value.value))
+    return numbers[0], numbers[1]
+
+
+_FLIPPED: dict[type, type] = {}
+
+
 # ---------------------------------------------------------------------------- special nodes
 # Each handler records bindings/roles and pushes children with the scope they evaluate in.
 
@@ -366,6 +456,7 @@ def _function_def(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
     a._roles[node.name] = "store"
     a.all_names.add(node.name.value)
     a._bind(scope, node.name.value)
+    a._binding_scope(scope, node.name.value).functions.setdefault(node.name.value, []).append(node)
     inner = Scope("function", node, scope, is_async=node.asynchronous is not None)
     a.scopes[node.body] = inner
     push((node.body, node, inner))
@@ -410,6 +501,7 @@ def _class_def(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
     a._roles[node.name] = "store"
     a.all_names.add(node.name.value)
     a._bind(scope, node.name.value)
+    a._binding_scope(scope, node.name.value).classes.setdefault(node.name.value, []).append(node)
     inner = Scope("class", node, scope)
     push((node.body, node, inner))
     for arg in reversed([*node.bases, *node.keywords]):
@@ -608,4 +700,12 @@ def _init_special() -> None:
         cst.MatchKeywordElement: _match_keyword,
     }
     _SPECIAL.update(table)
+    _FLIPPED.update(
+        {
+            cst.GreaterThanEqual: cst.LessThanEqual,
+            cst.LessThanEqual: cst.GreaterThanEqual,
+            cst.GreaterThan: cst.LessThan,
+            cst.LessThan: cst.GreaterThan,
+        }
+    )
 

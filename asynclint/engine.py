@@ -331,6 +331,15 @@ def _apply(module: libcst.Module, analysis: Analysis, fixes: Sequence[Fix]) -> l
         for request in dict.fromkeys(imports):
             AddImportsVisitor.add_needed_import(context, request.module, request.obj, request.asname)
         new = AddImportsVisitor(context).transform_module(new)
+    dropped = list(dict.fromkeys(request for fix in fixes for request in fix.drop_imports))
+    if dropped:
+        from libcst.codemod import CodemodContext
+        from libcst.codemod.visitors import RemoveImportsVisitor
+
+        context = CodemodContext()
+        for request in dropped:
+            RemoveImportsVisitor.remove_unused_import(context, request.module, request.obj, request.asname)
+        new = RemoveImportsVisitor(context).transform_module(new)
     statements = list(dict.fromkeys(s for fix in fixes for s in fix.module_statements))
     if statements:
         new = _insert_after_imports(new, statements)

@@ -53,6 +53,8 @@ class Fix:
     `edits` pairs an original node (by identity) with its replacement: a node, a
     `FlattenSentinel` (several statements for one) or `RemovalSentinel`.
     `module_statements` are top-level statements (source text) placed once after the import block.
+    `drop_imports` are imports the edits may have left unused: each is removed if nothing
+    refers to it any more (`ImportRequest("asyncio", "coroutine")` for `from asyncio import coroutine`).
     """
 
     title: str
@@ -60,6 +62,7 @@ class Fix:
     edits: tuple[tuple[Any, Any], ...]
     imports: tuple[ImportRequest, ...] = ()
     module_statements: tuple[str, ...] = ()
+    drop_imports: tuple[ImportRequest, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,9 @@ class Rule:
     """Codes of other tools that flag the same pattern ("ruff RUF006"), for configuring them together."""
     NEEDS_COROUTINE: ClassVar[bool] = False
     """True for rules that only fire inside an `async def`: files without one are skipped."""
+    DEPRECATED_IN: ClassVar[tuple[int, int] | None] = None
+    """The Python that deprecated or removed what the rule flags: code that a version guard keeps
+    on older Pythons (`if sys.version_info < (3, 10):`) is not reported."""
 
     @classmethod
     def triggered(cls, content: bytes | str) -> bool:
@@ -160,6 +166,8 @@ class Rule:
 
     # -- reporting -------------------------------------------------------------------------
     def report(self, node: libcst.CSTNode, *, fix: Fix | None = None, message: str | None = None, **fmt: str) -> None:
+        if self.DEPRECATED_IN is not None and self.analysis.runs_only_below(node, self.DEPRECATED_IN):
+            return
         text = message if message is not None else self.MESSAGE.format(**fmt)
         self.ctx.reports.append((type(self), node, text, fix))
 
@@ -170,8 +178,11 @@ class Rule:
         imports: tuple[ImportRequest, ...] = (),
         module_statements: tuple[str, ...] = (),
         title: str | None = None,
+        drop_imports: tuple[ImportRequest, ...] = (),
     ) -> Fix:
-        return Fix(title or self.FIX_TITLE or "", safety, tuple(edits), tuple(imports), tuple(module_statements))
+        return Fix(
+            title or self.FIX_TITLE or "", safety, tuple(edits), tuple(imports), tuple(module_statements), tuple(drop_imports)
+        )
 
     # -- questions for the shared analysis ---------------------------------------------------
     def qualified_name(self, node: libcst.BaseExpression) -> str | None:
@@ -179,6 +190,10 @@ class Rule:
 
     def resolves_to(self, node: libcst.BaseExpression, *names: str) -> bool:
         return self.analysis.qualified_name(node) in names
+
+    def target_at(self, node: libcst.CSTNode) -> tuple[int, int]:
+        """The oldest Python the code at `node` must run on (the target, raised by version guards)."""
+        return self.analysis.target_at(node, self.settings.target_version)
 
     def enclosing_coroutine(self, node: libcst.CSTNode) -> Scope | None:
         return self.analysis.enclosing_coroutine(node)

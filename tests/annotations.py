@@ -34,12 +34,14 @@ def load_manifest(path: Path) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
-def settings_for(manifest: dict[str, Any]) -> Settings:
-    """Every rule selected (opt-in ones too), with the manifest's fix and target settings."""
+def settings_for(manifest: dict[str, Any], select: tuple[str, ...] = ("AIO",)) -> Settings:
+    """The selected rules (every rule, opt-in ones too, by default), with the manifest's fix and
+    target settings; a manifest's `select` list overrides `select`."""
     opt_in = tuple(rule.CODE for rule in all_rules() if not rule.DEFAULT)
+    select = tuple(manifest.get("select", select))
     return Settings(
-        select=("AIO",),
-        extend_select=opt_in,
+        select=select,
+        extend_select=tuple(code for code in opt_in if any(code.startswith(s) for s in select)),
         unsafe_fixes=bool(manifest.get("unsafe-fixes", False)),
         target_version=parse_target(manifest["target-version"]) if "target-version" in manifest else (3, 10),
         blocking_calls=tuple(manifest.get("blocking-calls", ())),

@@ -2,7 +2,8 @@
 
 Each case is linted and compared with its `# error:` annotations exactly; when a sibling
 `<name>.fixed.py` exists, the fixer's output must equal it and be stable and compile.
-Settings come from an optional sibling `<name>.toml` (same keys as a fixture.toml).
+Settings come from an optional sibling `<name>.toml` (same keys as a fixture.toml); only the rule
+the file is named after is selected unless that file says `select = [...]`.
 """
 
 from __future__ import annotations
@@ -17,17 +18,21 @@ from asynclint.engine import fix_text, lint_text
 CASES = sorted(p for p in (ROOT / "tests" / "cases").glob("*.py") if not p.name.endswith(".fixed.py"))
 
 
+def _settings(case: Path):  # type: ignore[no-untyped-def]
+    return settings_for(load_manifest(case.with_suffix(".toml")), select=(case.name[:6],))
+
+
 @pytest.mark.parametrize("case", CASES, ids=[p.stem for p in CASES])
 def test_case_findings(case: Path) -> None:
     text = case.read_text(encoding="utf-8")
-    settings = settings_for(load_manifest(case.with_suffix(".toml")))
+    settings = _settings(case)
     assert describe(findings(lint_text(text, settings, str(case)))) == describe(annotations(text))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[p.stem for p in CASES])
 def test_case_fixes(case: Path, update_fixtures: bool) -> None:
     fixed_path = case.with_name(case.stem + ".fixed.py")
-    settings = settings_for(load_manifest(case.with_suffix(".toml")))
+    settings = _settings(case)
     outcome = fix_text(case.read_text(encoding="utf-8"), settings, str(case))
     if update_fixtures:
         fixed_path.write_text(outcome.text, encoding="utf-8")
