@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from asynclint._lazy import cst
+from asynclint.analysis import dotted_name
 from asynclint.fixes import removed_statement
 from asynclint.rule import FixAvailability, Rule, Safety
 
@@ -78,7 +79,7 @@ class TimeoutErrorAlias(Rule):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar) or node.relative or self.target_at(node) < (3, 11):
             return
-        module = self.qualified_name(node.module) if node.module is not None else None
+        module = dotted_name(node.module) if node.module is not None else None
         if module not in ("asyncio", "asyncio.exceptions"):
             return
         for alias in node.names:

@@ -1,0 +1,51 @@
+# Lint-and-fix case file for AIO305: every unannotated line asserts silence.
+import asyncio
+import sys
+from asyncio import coroutine, sleep
+
+
+@coroutine  # error: AIO305
+def fetch(delay, a, b):
+    x = yield from sleep(delay)
+    y = (yield from sleep(delay)) or 1
+    yield from a + b
+    return x, y
+
+
+@asyncio.coroutine  # error: AIO305
+@staticmethod
+def real_generator():
+    yield 1
+
+
+@asyncio.coroutine  # error: AIO305
+def no_yield():
+    return 1
+
+
+class Client:
+    # a comment that stays
+    @asyncio.coroutine  # error: AIO305
+    def request(self):
+        def inner():
+            yield from range(3)
+
+        return (yield from asyncio.sleep(0, result=list(inner())))
+
+
+if sys.version_info < (3, 8):
+    @asyncio.coroutine
+    def old():
+        yield from sleep(1)
+
+
+# Near misses: native coroutines, other decorators named coroutine.
+async def native():
+    await sleep(0)
+
+
+def types_coroutine(types):
+    @types.coroutine
+    def legacy():
+        yield
+    return legacy
