@@ -625,7 +625,10 @@ def _import_from(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
     if isinstance(node.names, cst.ImportStar):
         return
     module = dotted_name(node.module) if node.module is not None else ""
-    prefix = "." * len(node.relative) + (module or "")
+    # `from .m import f` -> ".m.f", `from . import m` -> ".m", `from ..m import f` -> "..m.f":
+    # the leading dots are the level, the rest a dotted path below that package.
+    dots = "." * len(node.relative)
+    prefix = dots + module if module else dots
     for alias in node.names:
         if not isinstance(alias.name, cst.Name):
             continue
@@ -634,7 +637,8 @@ def _import_from(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
         if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
             bound = alias.asname.name.value
         scope_for = a._binding_scope(scope, bound)
-        scope_for.imports.setdefault(bound, set()).add(f"{prefix}.{name}" if prefix else name)
+        target = (prefix + name if prefix.endswith(".") else f"{prefix}.{name}") if prefix else name
+        scope_for.imports.setdefault(bound, set()).add(target)
         a.all_names.add(bound)
 
 

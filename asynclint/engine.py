@@ -168,14 +168,16 @@ class _Pass:
     diagnostics: list[Diagnostic]
 
 
-def _lint_module(module: libcst.Module, text: str, settings: Settings, rules: Sequence[type[Rule]], noqa: bool) -> _Pass:
+def _lint_module(
+    module: libcst.Module, text: str, settings: Settings, rules: Sequence[type[Rule]], noqa: bool, path: str | None = None
+) -> _Pass:
     handlers: dict[type, list[tuple[type[Rule], Callable[[Any], None]]]] = {}
     reports: list[tuple[type[Rule], Any, str, Fix | None]] = []
     for rule_class in rules:
         for node_name, _ in _handler_names(rule_class):
             handlers.setdefault(getattr(cst, node_name), [])
     analysis = Analysis(module, handlers.keys())
-    context = RuleContext(module=module, analysis=analysis, settings=settings, reports=reports)
+    context = RuleContext(module=module, analysis=analysis, settings=settings, reports=reports, path=path)
     for rule_class in rules:
         instance = rule_class(context)
         for node_name, method in _handler_names(rule_class):
@@ -257,7 +259,7 @@ def _lint_text(
         return []
     try:
         module = _parse(text, path)
-        result = _lint_module(module, text, settings, rules, noqa)
+        result = _lint_module(module, text, settings, rules, noqa, path)
     except _Stop as stop:
         return _report_file_level(settings, path, stop.diagnostic)
     except RecursionError:
@@ -391,11 +393,11 @@ def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[t
         module = _parse(text, path)
         if module.code != text:
             message = "not fixed: libcst does not reproduce this file exactly"
-            result = _lint_module(module, text, settings, rules, True)
+            result = _lint_module(module, text, settings, rules, True, path)
             return FixOutcome(text, sorted([*result.diagnostics, _file_diagnostic("AIO002", message)], key=_order), 0)
         fixed = 0
         for _ in range(MAX_PASSES):
-            result = _lint_module(module, text, settings, rules, True)
+            result = _lint_module(module, text, settings, rules, True, path)
             chosen = _choose(result)
             if not chosen:
                 break
@@ -409,7 +411,7 @@ def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[t
                 break
             text, module, fixed = new_text, new_module, fixed + len(chosen)
         else:
-            result = _lint_module(module, text, settings, rules, True)
+            result = _lint_module(module, text, settings, rules, True, path)
         if text != original:
             try:
                 _quiet_compile(text, path)
@@ -446,7 +448,7 @@ def _fix_one(text: str, settings: Settings, path: str | None, rules: Sequence[ty
         module = _parse(text, path)
         if module.code != text:
             return None
-        result = _lint_module(module, text, settings, rules, True)
+        result = _lint_module(module, text, settings, rules, True, path)
         fixes = [d.fix for d in result.diagnostics if (d.line, d.column) == (line, column) and d.fix is not None]
         if not fixes or fixes[0].safety.value == "display-only":
             return None

@@ -44,7 +44,7 @@ def all_rules() -> tuple[type[Rule], ...]:
 def get_rule(code_or_name: str) -> type[Rule] | None:
     wanted = code_or_name.strip()
     for rule in all_rules():
-        if rule.CODE == wanted.upper() or rule.NAME == wanted.lower():
+        if rule.CODE == wanted.upper() or rule.NAME == wanted.lower().replace(".", "-"):
             return rule
     return None
 

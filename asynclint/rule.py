@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from asynclint.analysis import Analysis, Scope
     from asynclint.config import Settings
+    from asynclint.project import Project
 
 
 class Safety(enum.Enum):
@@ -119,6 +120,8 @@ class RuleContext:
     analysis: Analysis
     settings: Settings
     reports: list[tuple[type[Rule], Any, str, Fix | None]]
+    path: str | None = None
+    """The file's path, when there is one: other modules of its project are found from it."""
 
 
 _SECTION = re.compile(r"^## (.+)$", re.M)
@@ -190,6 +193,13 @@ class Rule:
 
     def resolves_to(self, node: libcst.BaseExpression, *names: str) -> bool:
         return self.analysis.qualified_name(node) in names
+
+    @property
+    def project(self) -> Project | None:
+        """The linted file's project (other modules, found on disk), when the file has a path."""
+        from asynclint.project import project_for
+
+        return project_for(self.ctx.path)
 
     def target_at(self, node: libcst.CSTNode) -> tuple[int, int]:
         """The oldest Python the code at `node` must run on (the target, raised by version guards)."""

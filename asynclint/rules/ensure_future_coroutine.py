@@ -81,6 +81,6 @@ class EnsureFutureCoroutine(Rule):
         if found is None:
             return None
         func, imports = found
-        safety = Safety.SAFE if is_coroutine_call(self.analysis, coroutine_call) else Safety.UNSAFE
+        safety = Safety.SAFE if is_coroutine_call(self.analysis, coroutine_call, self.project) else Safety.UNSAFE
         dropped = import_of(self.analysis, node.func)
         return self.make_fix(safety, [(node.func, func)], imports, drop_imports=(dropped,) if dropped else ())

@@ -92,7 +92,7 @@ class WaitBareCoroutines(Rule):
             calls = [collection.elt]
         else:
             return []
-        return [call for call in calls if is_coroutine_call(self.analysis, call)]
+        return [call for call in calls if is_coroutine_call(self.analysis, call, self.project)]
 
     def _fix(self, collection: Any, coroutines: list[Any]) -> object:
         if self.enclosing_coroutine(collection) is None:
