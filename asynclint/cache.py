@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -83,13 +84,13 @@ class Cache:
         `get`, which compares the content hash.
         """
         entry = self.entries.get(self._key(path))
-        if not entry or len(entry) < 3 or entry[2] != self._stat(path):
+        if not entry or len(entry) < 3 or entry[2] != self._stat(path) or not self._dependencies_unchanged(entry):
             return None
         return self._rows(entry)
 
     def get(self, path: str, data: bytes) -> list[Diagnostic] | None:
         entry = self.entries.get(self._key(path))
-        if not entry or entry[0] != hashlib.sha256(data).hexdigest():
+        if not entry or entry[0] != hashlib.sha256(data).hexdigest() or not self._dependencies_unchanged(entry):
             return None
         rows = self._rows(entry)
         if rows is not None and len(entry) >= 3 and entry[2] != self._stat(path):
@@ -97,9 +98,15 @@ class Cache:
             self.dirty = True
         return rows
 
-    def put(self, path: str, data: bytes, diagnostics: list[Diagnostic]) -> None:
+    def _dependencies_unchanged(self, entry: list[Any]) -> bool:
+        """Are the other modules this result was computed from (AIO4xx reads them) as they were?"""
+        dependencies = entry[3] if len(entry) > 3 else []
+        return all(self._stat(dependency) == stat for dependency, stat in dependencies)
+
+    def put(self, path: str, data: bytes, diagnostics: list[Diagnostic], dependencies: Sequence[str] = ()) -> None:
         rows = [[getattr(d, name) for name in _FIELDS] for d in diagnostics]
-        self.entries[self._key(path)] = [hashlib.sha256(data).hexdigest(), rows, self._stat(path)]
+        recorded = [[dependency, self._stat(dependency)] for dependency in dependencies]
+        self.entries[self._key(path)] = [hashlib.sha256(data).hexdigest(), rows, self._stat(path), recorded]
         self.dirty = True
 
     def save(self) -> None:

@@ -188,11 +188,17 @@ def _read(path: str) -> bytes | str:
 def _work(path: str, data: bytes, settings: Settings, fix: bool) -> FileResult:
     """What a worker does with one file (also run in-process for stdin)."""
     from asynclint.engine import fix_bytes, lint_bytes
+    from asynclint.project import record
 
-    if fix:
-        new_data, diagnostics, fixed = fix_bytes(data, settings, path)
-        return FileResult(path, [d.portable() for d in diagnostics], fixed, new_data)
-    return FileResult(path, [d.portable() for d in lint_bytes(data, settings, path)])
+    with record() as consulted:
+        if fix:
+            new_data, diagnostics, fixed = fix_bytes(data, settings, path)
+            result = FileResult(path, [d.portable() for d in diagnostics], fixed, new_data)
+        else:
+            result = FileResult(path, [d.portable() for d in lint_bytes(data, settings, path)])
+    own = os.path.abspath(path)
+    result.dependencies = sorted(p for p in consulted if p != own)
+    return result
 
 
 def _worker_main(connection: Connection, settings: Settings, fix: bool) -> None:
@@ -367,7 +373,7 @@ def run(
                     result.error = f"{result.path}: cannot write: {error.strerror or error}"
                     result.new_data, result.original, result.fixed = None, None, 0
         elif cache is not None and not result.internal_error and not result.error:
-            cache.put(result.path, data, result.diagnostics)
+            cache.put(result.path, data, result.diagnostics, result.dependencies)
         results[index] = result
         if on_result is not None:
             on_result(result)
