@@ -106,7 +106,7 @@ class FileResult:
     """The bytes before fixing, when fixing changed them (for --diff)."""
     error: str | None = None
     """The file could not be read at all (missing, a directory, no permission)."""
-    dependencies: list[str] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list, compare=False)
     """Other files whose contents the findings depend on (project modules consulted), for the cache."""
 
     @property

@@ -19,7 +19,7 @@ class CoroutineUsedAsValue(Rule):
 
     ## What it does
     Reports a call of a known coroutine function (see AIO401 for what is known) used as a truth
-    value (`if`, `while`, `not`, `and`/`or`, `assert`, a conditional expression), formatted (an
+    value (`if`, `while`, `not`, `and`/`or`, `assert`, `bool()`, a conditional expression), formatted (an
     f-string, `str()`, `format()`, `%`), in arithmetic or a comparison, subscripted, iterated with
     a plain `for`, or asked for an attribute that coroutine objects do not have.
 
@@ -95,8 +95,11 @@ class CoroutineUsedAsValue(Rule):
             return "formats as a coroutine object"
         if isinstance(parent, cst.Arg):
             call = self.parent(parent)
-            if isinstance(call, cst.Call) and self.qualified_name(call.func) in ("builtins.str", "builtins.format"):
+            callee = self.qualified_name(call.func) if isinstance(call, cst.Call) else None
+            if callee in ("builtins.str", "builtins.format"):
                 return "formats as a coroutine object"
+            if callee == "builtins.bool":
+                return "always true"
             return None
         if isinstance(parent, (cst.BinaryOperation, cst.Comparison, cst.ComparisonTarget)):
             return "not its result"

@@ -9,6 +9,12 @@ from asynclint.fixes import awaited, module_attribute
 from asynclint.rule import FixAvailability, Rule, Safety
 
 _COMPREHENSIONS = ("ListComp", "SetComp", "GeneratorExp")
+# APIs that call a callback and throw its return value away.  A lambda handed to anything else may
+# be a coroutine factory whose result is awaited (`AsyncIterator(lambda: self.read(n))`).
+_CALLBACK_METHODS = frozenset(
+    {"call_soon", "call_soon_threadsafe", "call_later", "call_at", "add_done_callback", "add_signal_handler", "add_reader", "add_writer"}
+)
+_CALLBACK_FUNCTIONS = frozenset({"signal.signal", "atexit.register", "threading.Thread", "threading.Timer"})
 
 
 class UnawaitedCoroutine(Rule):
@@ -17,7 +23,11 @@ class UnawaitedCoroutine(Rule):
     ## What it does
     Reports calls of coroutine functions whose result is thrown away: an expression statement
     `save(record)`, a comprehension used as a statement (`[save(r) for r in records]`), and a
-    `lambda` whose body is such a call when it is handed over as a callback. A coroutine function
+    `lambda` whose body is such a call when it is handed to an API that drops the callback's
+    return value (`loop.call_soon`/`call_later`/`call_at`, `add_done_callback`,
+    `add_signal_handler`, `signal.signal`, `atexit.register`, `threading.Thread`); a lambda handed
+    to anything else may be a coroutine factory whose result is awaited, and is not reported. A
+    coroutine function
     is an `async def` of this module (by name, or a method through `self.`/`cls.`, base classes
     included), of another module of the project reached through its imports (`from .store import
     save`, `import pkg.store`, re-exports in a package `__init__`), or one of asyncio's own
@@ -84,10 +94,19 @@ class UnawaitedCoroutine(Rule):
             self._report(value.elt, statement=False)
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
-        if isinstance(self.parent(node), cst.Arg) and is_coroutine_call(self.analysis, node.body, self.project):
+        if self._is_callback(node) and is_coroutine_call(self.analysis, node.body, self.project):
             name = _name(node.body)
             message = f"Callback runs coroutine `{name}()` but never awaits it: use an `async def` callback"
             self.report(node.body, message=message)
+
+    def _is_callback(self, node: cst.Lambda) -> bool:
+        arg = self.parent(node)
+        call = self.parent(arg) if isinstance(arg, cst.Arg) else None
+        if not isinstance(call, cst.Call):
+            return False
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value in _CALLBACK_METHODS:
+            return True
+        return self.qualified_name(call.func) in _CALLBACK_FUNCTIONS
 
     def _report(self, call: cst.Call, statement: bool) -> None:
         name = _name(call)
