@@ -321,12 +321,12 @@ class Analysis:
 
     def is_read(self, name: str, scope: Scope) -> bool:
         """Is `name`, bound in `scope`, read there or in any scope nested inside it?"""
-        if name in scope.reads:
-            return True
+        return name in scope.reads or self.used_in_nested_scope(name, scope)
+
+    def used_in_nested_scope(self, name: str, scope: Scope) -> bool:
+        """Is `name`, bound in `scope`, read (or declared global/nonlocal) in a scope nested in it?"""
         for inner in self._nested_scopes(scope):
-            if name in inner.reads and self.lookup(name, inner) is scope:
-                return True
-            if inner.declared.get(name):
+            if (name in inner.reads and self.lookup(name, inner) is scope) or inner.declared.get(name):
                 return True
         return False
 

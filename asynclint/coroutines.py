@@ -1,9 +1,10 @@
 """What is known to be a coroutine function, and what is known to return a future instead.
 
-Rules ask `is_coroutine_call(analysis, call)`: True only when the callee is *known* to be a
-coroutine function: an `async def` of this module (by name, or through `self.`/`cls.` in its class)
-whose decorators keep it one, or one of asyncio's own.  Unknown callees answer False: the rules
-that use this stay silent rather than guess.
+Rules ask `callee_kind(analysis, func, project)`: True when the callee is *known* to be a coroutine
+function (an `async def` of this module, reached by name or through `self.`/`cls.` and base
+classes, one of another project module via `project.py`, one of asyncio's own, or a coroutine
+method of an asyncio class whose receiver's type is known), False when it is known to be a plain
+function, None when unknown.  The rules stay silent on unknown callees rather than guess.
 """
 
 from __future__ import annotations
@@ -86,10 +87,6 @@ def is_future_call(analysis: Analysis, call: Any) -> bool:
 def is_coroutine_call(analysis: Analysis, call: Any, project: Project | None = None) -> bool:
     """Is this call known to create a coroutine object (its callee a coroutine function)?"""
     return isinstance(call, cst.Call) and callee_kind(analysis, call.func, project) is True
-
-
-def is_coroutine_function(analysis: Analysis, func: Any, project: Project | None = None) -> bool:
-    return callee_kind(analysis, func, project) is True
 
 
 def callee_kind(analysis: Analysis, func: Any, project: Project | None = None) -> bool | None:

@@ -94,23 +94,31 @@ def locate(path: str) -> tuple[str, str, bool]:
     return directory, ".".join(parts), is_package
 
 
-def find_module(root: str, dotted: str) -> str | None:
-    """The file of module `dotted` under `root`, or None."""
-    key = (root, dotted)
-    if key in _FOUND:
-        found = _FOUND[key]
-        if found is not None:
-            _note(found)
-        return found
+def _candidates(root: str, dotted: str) -> tuple[str, str]:
     base = os.path.join(root, *dotted.split("."))
-    found = None
-    for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+    return base + ".py", os.path.join(base, "__init__.py")
+
+
+def find_module(root: str, dotted: str) -> str | None:
+    """The file of module `dotted` under `root`, or None.
+
+    Every candidate path is recorded as consulted, found or not: a module created later changes
+    the answer, so cached results must notice it."""
+    key = (root, dotted)
+    candidates = _candidates(root, dotted)
+    for candidate in candidates:
         _note(candidate)
-        if os.path.isfile(candidate):
-            found = candidate
-            break
-    _FOUND[key] = found
-    return found
+    if key not in _FOUND:
+        _FOUND[key] = next((c for c in candidates if os.path.isfile(c)), None)
+    return _FOUND[key]
+
+
+def _in_project(root: str, top: str) -> bool:
+    """Is `top` a module or package directly under the project root? (cached: a hot question)"""
+    key = (root, "/" + top)
+    if key not in _FOUND:
+        _FOUND[key] = top if os.path.isdir(os.path.join(root, top)) else None
+    return _FOUND[key] is not None or find_module(root, top) is not None
 
 
 def absolute(target: str, module: str, is_package: bool) -> str | None:
@@ -286,8 +294,8 @@ class Project:
         parts = qualified.split(".")
         if hops > _MAX_HOPS or len(parts) < 2 or not parts[0]:
             return None
-        if find_module(self.root, parts[0]) is None and not os.path.isdir(os.path.join(self.root, parts[0])):
-            return None  # not this project's (stdlib, third party): one stat, no scan
+        if not _in_project(self.root, parts[0]):
+            return None  # not this project's (stdlib, third party): no scan
         for cut in range(len(parts) - 1, 0, -1):
             dotted = ".".join(parts[:cut])
             path = find_module(self.root, dotted)

@@ -9,6 +9,7 @@ shared `Analysis` what names refer to and where it is, and calls `report()`, opt
 from __future__ import annotations
 
 import enum
+import functools
 import inspect
 import re
 from dataclasses import dataclass, field, replace
@@ -196,7 +197,7 @@ class Rule:
     def resolves_to(self, node: libcst.BaseExpression, *names: str) -> bool:
         return self.analysis.qualified_name(node) in names
 
-    @property
+    @functools.cached_property
     def project(self) -> Project | None:
         """The linted file's project (other modules, found on disk), when the file has a path."""
         from asynclint.project import project_for

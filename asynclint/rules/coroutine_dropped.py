@@ -83,9 +83,8 @@ class CoroutineDropped(Rule):
             scope = scope.parent
         if scope.kind == "class" or scope.bindings.get(name) != 1 or name in scope.declared or name in scope.imports:
             return
-        for inner in analysis._nested_scopes(scope):
-            if (name in inner.reads and analysis.lookup(name, inner) is scope) or name in inner.declared:
-                return
+        if analysis.used_in_nested_scope(name, scope):
+            return  # a closure keeps it
         if any(self._hands_on(read) for read in scope.reads.get(name, [])):
             return
         self.report(target, name=dotted_name(node.value.func) or "...", var=name)

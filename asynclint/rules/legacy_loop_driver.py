@@ -139,10 +139,7 @@ class LegacyLoopDriver(Rule):
         scope = analysis.scope_of(statement)
         if scope.kind == "class" or scope.bindings.get(name) != 1 or name in scope.imports or name in scope.declared:
             return None
-        uses = _Uses()
-        for inner in analysis._nested_scopes(scope):
-            if (name in inner.reads and analysis.lookup(name, inner) is scope) or inner.declared.get(name):
-                uses.other = True  # used from a nested function: not a plain driver
+        uses = _Uses(other=analysis.used_in_nested_scope(name, scope))  # used by a nested function: not a plain driver
         for read in scope.reads.get(name, []):
             self._classify(read, uses)
         return uses
