@@ -70,6 +70,62 @@ def normalize(qualified: str) -> str:
     return qualified
 
 
+def descendants(node: Any, into_scopes: bool = True) -> Iterator[Any]:
+    """Every node inside `node`, in source order; `into_scopes=False` stays out of nested
+    `def`s, `lambda`s and classes (whose bodies run at another time)."""
+    stack = list(reversed(node.children))
+    nested = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+    while stack:
+        current = stack.pop()
+        yield current
+        if into_scopes or not isinstance(current, nested):
+            stack.extend(reversed(current.children))
+
+
+def jumps_out(block: Any) -> bool:
+    """Does `block` hold a `return`, or a `break`/`continue` of a loop outside it (nested
+    functions and classes aside)?"""
+    stack: list[tuple[Any, bool]] = [(child, False) for child in block.children]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            continue
+        if isinstance(node, cst.Return):
+            return True
+        if isinstance(node, (cst.Break, cst.Continue)) and not in_loop:
+            return True
+        inner = in_loop or isinstance(node, (cst.For, cst.While))
+        stack.extend((child, inner) for child in node.children)
+    return False
+
+
+def always_raises(statements: Any) -> bool:
+    """Does this sequence of statements end in a `raise` on every path (never finishing,
+    returning, breaking or continuing)?"""
+    for statement in statements:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Raise):
+                    return True
+                if isinstance(small, (cst.Return, cst.Break, cst.Continue)):
+                    return False
+        elif isinstance(statement, cst.If):
+            if statement.orelse is not None and always_raises(statement.body.body):
+                orelse = statement.orelse
+                branch = [orelse] if isinstance(orelse, cst.If) else orelse.body.body
+                if always_raises(branch):
+                    return True
+        elif isinstance(statement, cst.With):
+            if always_raises(statement.body.body):
+                return True
+        elif isinstance(statement, (cst.Try, cst.TryStar)):
+            if statement.finalbody is not None and always_raises(statement.finalbody.body.body):
+                return True
+            if always_raises(statement.body.body) and all(always_raises(h.body.body) for h in statement.handlers):
+                return True
+    return False
+
+
 def dotted_name(node: Any) -> str | None:
     """`a.b.c` as text for Name/Attribute chains, else None."""
     parts: list[str] = []
@@ -132,8 +188,10 @@ class Analysis:
         self.scopes: dict[Any, Scope] = {}
         self.wanted_nodes: list[Any] = []
         self.all_names: set[str] = set()
+        self.attribute_names: set[str] = set()  # every `.name` used after a dot
         self.module_scope = Scope("module", module, None)
         self._children_of: dict[Scope, list[Scope]] | None = None
+        self._order: dict[Any, int] | None = None
         _init_special()
         self._walk(module, frozenset(wanted))
 
@@ -254,6 +312,26 @@ class Analysis:
             yield parent
             parent = self.parents.get(parent)
 
+    def order(self, node: Any) -> int:
+        """Where `node` comes in source order (a pre-order index): compare two nodes' `order`
+        to ask which one runs first in straight-line code."""
+        index = self._order
+        if index is None:
+            # The walk recorded every node's parent in pre-order; dicts keep that order.
+            index = self._order = {node: i for i, node in enumerate(self.parents)}
+        return index[node]
+
+    def is_inside(self, node: Any, ancestor: Any) -> bool:
+        """Is `node` `ancestor` itself or somewhere inside it?"""
+        return node is ancestor or any(a is ancestor for a in self.ancestors(node))
+
+    def statement_of(self, node: Any) -> Any:
+        """The innermost statement (simple or compound) holding `node`."""
+        for candidate in (node, *self.ancestors(node)):
+            if isinstance(candidate, (cst.BaseSmallStatement, cst.BaseCompoundStatement)):
+                return candidate
+        return None
+
     def depth(self, node: Any) -> int:
         return sum(1 for _ in self.ancestors(node))
 
@@ -314,6 +392,10 @@ class Analysis:
         """Is this Name a read of a variable (not an attribute's name, a keyword or a target)?"""
         return self._roles.get(name) is None
 
+    def is_store(self, name: Any) -> bool:
+        """Is this Name the target of a binding (assignment, `for`, `as`, import, `def`)?"""
+        return self._roles.get(name) == "store"
+
     def assigned_values(self, name: Any) -> list[Any]:
         """Values assigned to the variable a Name refers to by plain `name = value` statements."""
         scope = self.lookup(name.value, self.scope_of(name))
@@ -325,12 +407,12 @@ class Analysis:
 
     def used_in_nested_scope(self, name: str, scope: Scope) -> bool:
         """Is `name`, bound in `scope`, read (or declared global/nonlocal) in a scope nested in it?"""
-        for inner in self._nested_scopes(scope):
+        for inner in self.nested_scopes(scope):
             if (name in inner.reads and self.lookup(name, inner) is scope) or inner.declared.get(name):
                 return True
         return False
 
-    def _nested_scopes(self, scope: Scope) -> Iterator[Scope]:
+    def nested_scopes(self, scope: Scope) -> Iterator[Scope]:
         cache = self._children_of
         if cache is None:
             cache = self._children_of = {}
@@ -424,7 +506,7 @@ class Analysis:
             taken = self.all_names
         else:
             taken = set()
-            for inner in (scope, *self._nested_scopes(scope)):
+            for inner in (scope, *self.nested_scopes(scope)):
                 taken.update(inner.bindings, inner.imports, inner.reads, inner.declared)
         candidate, n = base, 0
         while candidate in taken:
@@ -597,6 +679,7 @@ def _global(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
 
 def _attribute(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
     a._skip(node.attr)
+    a.attribute_names.add(node.attr.value)
     a._children(node, scope, push)
 
 

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from typing import Any
+
+from asynclint._lazy import cst
+from asynclint.analysis import always_raises, descendants, jumps_out
+from asynclint.fixes import module_attribute
+from asynclint.rule import FixAvailability, Rule, Safety
+
+
+class CancelledSwallowed(Rule):
+    """Flags a handler in a coroutine that catches cancellation and can finish without re-raising.
+
+    ## What it does
+    Reports, inside an `async def`, `except asyncio.CancelledError:`, `except BaseException:` and
+    bare `except:` handlers that can finish (fall through, `return`, `break`, `continue`) without
+    raising, when their `try` body can be cancelled at all (it awaits something). Not reported:
+    handlers that end in `raise` on every path (`raise`, `raise Other() from err`), handlers that
+    call `.uncancel()` (deliberate), handlers an earlier handler of the same `try` already shields
+    from cancellation, handlers in plain functions, and the documented way to wait for a task you
+    just cancelled: `task.cancel()` followed by `try: await task` /
+    `except asyncio.CancelledError: pass`.
+
+    ## Why is this bad?
+    `task.cancel()` works by raising `CancelledError` inside the task. A coroutine that catches it
+    and carries on makes cancellation unreliable: `asyncio.timeout()`, `wait_for()`, TaskGroup
+    and `asyncio.run()`'s shutdown all cancel tasks and expect them to stop; a swallowed
+    cancellation leaves the task running and can make them hang.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def worker(queue):
+        while True:
+            try:
+                job = await queue.get()
+                print(job)
+            except asyncio.CancelledError:
+                print("stopping")
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def worker(queue):
+        while True:
+            try:
+                job = await queue.get()
+                print(job)
+            except asyncio.CancelledError:
+                print("stopping")
+                raise
+    ```
+
+    ## Fix safety
+    Unsafe: the task now ends cancelled instead of going on. For `except asyncio.CancelledError:`
+    the fix appends `raise` to the handler. For `except BaseException:` and bare `except:` it adds
+    an `except asyncio.CancelledError: raise` handler in front, so other exceptions are handled as
+    before. No fix when the handler leaves with `return`, `break` or `continue`: where to re-raise
+    is then a decision for a person.
+
+    ## Since
+    0.4.0
+    """
+
+    CODE = "AIO603"
+    NAME = "cancelled-swallowed"
+    TRIGGERS = (("CancelledError", "BaseException", "except:", "except :"),)
+    NEEDS_COROUTINE = True
+    MESSAGE = "`{handler}` can finish without re-raising: it swallows cancellation"
+    FIX_TITLE = "Re-raise `CancelledError`"
+    FIX_AVAILABILITY = FixAvailability.SOMETIMES
+    FIX_SAFETY = Safety.UNSAFE
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._check(node)
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        self._check(node)
+
+    def _check(self, node: Any) -> None:
+        coroutine = self.enclosing_coroutine(node)
+        if coroutine is None or not self._can_be_cancelled(node.body):
+            return
+        for handler in node.handlers:
+            kind = self._catches(handler.type)
+            if kind is None:
+                continue
+            if (
+                not always_raises(handler.body.body)
+                and not self._uncancels(handler)
+                and not self._awaits_what_it_cancelled(node, coroutine.node)
+            ):
+                star = "*" if isinstance(handler, cst.ExceptStarHandler) else ""
+                text = "except" + star + (" " + self.ctx.module.code_for_node(handler.type) if handler.type else ":")
+                where = handler.type if handler.type is not None else handler
+                self.report(where, fix=self._fix(node, handler, kind), handler=text.rstrip(":"))
+            return  # later handlers never see the cancellation
+
+    # -- detection ------------------------------------------------------------------------
+    def _catches(self, expression: Any) -> str | None:
+        """"cancelled" (exactly CancelledError), "broad" (catches it among others) or None."""
+        if expression is None:
+            return "broad"
+        elements = [e.value for e in expression.elements] if isinstance(expression, cst.Tuple) else [expression]
+        names = [self.qualified_name(e) for e in elements]
+        if not any(name in ("asyncio.CancelledError", "builtins.BaseException") for name in names):
+            return None
+        return "cancelled" if names == ["asyncio.CancelledError"] else "broad"
+
+    @staticmethod
+    def _can_be_cancelled(body: Any) -> bool:
+        """Cancellation arrives at a suspension point: does the try body have one?"""
+        for node in descendants(body, into_scopes=False):
+            if isinstance(node, cst.Await):
+                return True
+            if isinstance(node, (cst.For, cst.With)) and node.asynchronous is not None:
+                return True
+        return False
+
+    @staticmethod
+    def _uncancels(handler: Any) -> bool:
+        return any(
+            isinstance(node, cst.Attribute) and node.attr.value == "uncancel"
+            for node in descendants(handler.body, into_scopes=False)
+        )
+
+    def _awaits_what_it_cancelled(self, node: Any, function: Any) -> bool:
+        """`x.cancel()` earlier in the function, then `try: await x`: the cancellation is expected."""
+        module = self.ctx.module
+        awaited = set()
+        for statement in node.body.body:
+            if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+                return False
+            small = statement.body[0]
+            value = small.value if isinstance(small, (cst.Expr, cst.Assign, cst.AnnAssign)) else None
+            if not isinstance(value, cst.Await) or not isinstance(value.expression, (cst.Name, cst.Attribute)):
+                return False
+            awaited.add(module.code_for_node(value.expression))
+        start = self.analysis.order(node)
+        for candidate in descendants(function.body, into_scopes=False):
+            if (
+                isinstance(candidate, cst.Call)
+                and isinstance(candidate.func, cst.Attribute)
+                and candidate.func.attr.value == "cancel"
+                and self.analysis.order(candidate) < start
+                and module.code_for_node(candidate.func.value) in awaited
+            ):
+                return True
+        return False
+
+    # -- fix ------------------------------------------------------------------------------
+    def _fix(self, node: Any, handler: Any, kind: str) -> Any:
+        if jumps_out(handler.body):
+            return None
+        if kind == "cancelled":
+            statements = list(handler.body.body)
+            reraise = cst.SimpleStatementLine(body=[cst.Raise()])
+            only_pass = (
+                len(statements) == 1
+                and isinstance(statements[0], cst.SimpleStatementLine)
+                and all(isinstance(s, cst.Pass) for s in statements[0].body)
+            )
+            if only_pass:
+                statements = [statements[0].with_changes(body=[cst.Raise()])]
+            else:
+                statements.append(reraise)
+            body = handler.body.with_changes(body=statements)
+            return self.make_fix(Safety.UNSAFE, [(handler.body, body)])
+        if isinstance(handler, cst.ExceptStarHandler):
+            return None
+        cancelled = module_attribute(self.analysis, node, "asyncio", "CancelledError")
+        if cancelled is None:
+            return None
+        expression, imports = cancelled
+        shield = cst.ExceptHandler(
+            body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Raise()])]),
+            type=expression,
+            leading_lines=handler.leading_lines,
+        )
+        handlers = []
+        for existing in node.handlers:
+            if existing is handler:
+                handlers.append(shield)
+                existing = existing.with_changes(leading_lines=[])
+            handlers.append(existing)
+        return self.make_fix(Safety.UNSAFE, [(node, node.with_changes(handlers=handlers))], imports=imports)

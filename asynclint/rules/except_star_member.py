@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from asynclint._lazy import cst
+from asynclint.analysis import descendants, dotted_name
+from asynclint.rule import Rule
+
+
+@functools.cache
+def group_attributes() -> frozenset[str]:
+    """What an exception group has: BaseExceptionGroup's own attributes and every exception's."""
+    return frozenset(dir(BaseExceptionGroup("", [Exception()]))) | {"__notes__", "__traceback__", "__cause__", "__context__"}
+
+
+def group_misuses(analysis: Any, handler: Any) -> list[Any]:
+    """`eg.attr` reads in an `except* E as eg` (or `except E as eg`) body that exception groups lack."""
+    if handler.name is None or not isinstance(handler.name.name, cst.Name):
+        return []
+    name = handler.name.name.value
+    body = list(descendants(handler.body))
+    for node in body:
+        if isinstance(node, cst.Name) and node.value == name and analysis.is_store(node):
+            return []  # rebound in the handler: later reads may be something else
+    scope = analysis.scope_of(handler.name.name)
+    known = group_attributes()
+    found = []
+    for node in body:
+        if not isinstance(node, cst.Attribute) or not isinstance(node.value, cst.Name) or node.value.value != name:
+            continue
+        if not analysis.is_reference(node.value) or analysis.lookup(name, analysis.scope_of(node.value)) is not analysis.lookup(name, scope):
+            continue
+        if node.attr.value not in known:
+            found.append(node)
+    return found
+
+
+class ExceptStarMember(Rule):
+    """Flags reading an attribute of the caught exception type on the group bound by `except*`.
+
+    ## What it does
+    Reports `eg.attr` inside an `except* SomeError as eg:` handler when `attr` is something
+    exception groups do not have: `eg.errno`, `eg.code`, `eg.status`, `eg.response`, ... The
+    attributes every `BaseExceptionGroup` has (`exceptions`, `message`, `split()`, `subgroup()`,
+    `derive()`, `args`, `add_note()`, `__cause__`, ...) are fine.
+
+    ## Why is this bad?
+    In an `except*` handler the name is bound to an exception *group* holding the matching
+    exceptions, never to one of them. `eg.errno` raises `AttributeError` inside the handler, which
+    replaces the error being handled.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def main():
+        try:
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(asyncio.open_connection("localhost", 1))
+        except* OSError as eg:
+            print("connect failed:", eg.errno)
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def main():
+        try:
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(asyncio.open_connection("localhost", 1))
+        except* OSError as eg:
+            for error in eg.exceptions:
+                print("connect failed:", error.errno)
+    ```
+
+    ## Fix safety
+    No fix: whether to look at the first exception, each of them, or the group's message is a
+    decision for a person.
+
+    ## Since
+    0.4.0
+    """
+
+    CODE = "AIO605"
+    NAME = "except-star-member"
+    TRIGGERS = (("except*", "except *"),)
+    MESSAGE = "`{name}` is a group of `{type}` and has no `.{attr}`: use `{name}.exceptions`"
+
+    def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
+        for attribute in group_misuses(self.analysis, node):
+            caught = dotted_name(node.type) or "member exception"
+            self.report(attribute, name=attribute.value.value, type=caught, attr=attribute.attr.value)

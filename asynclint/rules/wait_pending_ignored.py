@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from typing import Any
+
+from asynclint._lazy import cst
+from asynclint.rule import FixAvailability, Rule, Safety
+
+_EARLY = ("asyncio.FIRST_COMPLETED", "asyncio.FIRST_EXCEPTION")
+
+
+class WaitPendingIgnored(Rule):
+    """Flags `asyncio.wait()` that can return early whose pending set is thrown away.
+
+    ## What it does
+    Reports `await asyncio.wait(...)` with a `timeout=` or with `return_when=FIRST_COMPLETED` or
+    `FIRST_EXCEPTION` when the pending set it returns is dropped: `done, _ = await ...`, a
+    `pending` name never read, `(await asyncio.wait(...))[0]`, or the whole result discarded.
+    Not reported: `return_when=ALL_COMPLETED` without a timeout (nothing is left pending), and
+    calls whose tasks are still reachable afterwards: a local collection (or a task in the list
+    literal) that the function reads again, or anything that is not a local (`self.tasks`).
+
+    ## Why is this bad?
+    `asyncio.wait()` does not cancel what has not finished. The pending tasks keep running with
+    nobody holding them: their results and exceptions are never seen (`Task exception was never
+    retrieved`), they compete with the rest of the program, and they can be garbage-collected
+    mid-flight.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def main(urls, fetch):
+        tasks = {asyncio.create_task(fetch(url)) for url in urls}
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        return done.pop().result()
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def main(urls, fetch):
+        tasks = {asyncio.create_task(fetch(url)) for url in urls}
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        return done.pop().result()
+    ```
+
+    ## Fix safety
+    Unsafe: the fix cancels the pending tasks right after the call, so work that used to go on in
+    the background stops. It is offered for `done, pending = await asyncio.wait(...)` statements
+    (`_` is renamed to a fresh `pending`).
+
+    ## Since
+    0.4.0
+    """
+
+    CODE = "AIO104"
+    NAME = "wait-pending-ignored"
+    TRIGGERS = (("wait",), ("timeout", "FIRST_"))
+    NEEDS_COROUTINE = True
+    MESSAGE = "Tasks still pending after `asyncio.wait()` are ignored and keep running"
+    FIX_TITLE = "Cancel the pending tasks after the call"
+    FIX_AVAILABILITY = FixAvailability.SOMETIMES
+    FIX_SAFETY = Safety.UNSAFE
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.qualified_name(node.func) != "asyncio.wait" or not node.args or not self._returns_early(node):
+            return
+        outer = self.parent(node)
+        if not isinstance(outer, cst.Await) or node.args[0].keyword is not None:
+            return
+        function = self.analysis.enclosing_function(node)
+        if function is None or self._still_reachable(node.args[0].value, function, node):
+            return
+        site = self.parent(outer)
+        if isinstance(site, cst.Expr):
+            self.report(node)
+        elif isinstance(site, cst.Subscript) and site.value is outer and self._index(site) == 0:
+            self.report(node)
+        elif isinstance(site, cst.Assign) and len(site.targets) == 1:
+            target = site.targets[0].target
+            if not isinstance(target, cst.Tuple) or len(target.elements) != 2:
+                return
+            pending = target.elements[1].value
+            if not isinstance(pending, cst.Name):
+                return
+            if pending.value != "_" and (
+                function.bindings.get(pending.value) != 1 or self.analysis.is_read(pending.value, function)
+            ):
+                return
+            self.report(node, fix=self._fix(site, pending))
+
+    def _returns_early(self, call: cst.Call) -> bool:
+        for arg in call.args[1:]:
+            if arg.keyword is None:
+                return True  # positional timeout (pre-3.11 signature) or return_when
+            if arg.keyword.value == "timeout":
+                return not (isinstance(arg.value, cst.Name) and arg.value.value == "None")
+            if arg.keyword.value == "return_when":
+                value = arg.value
+                if isinstance(value, cst.SimpleString):
+                    return value.evaluated_value in ("FIRST_COMPLETED", "FIRST_EXCEPTION")
+                if self.qualified_name(value) in _EARLY:
+                    return True
+        return False
+
+    @staticmethod
+    def _index(subscript: cst.Subscript) -> int | None:
+        if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+            return None
+        value = subscript.slice[0].slice.value
+        return int(value.value) if isinstance(value, cst.Integer) else None
+
+    def _still_reachable(self, tasks: Any, function: Any, call: cst.Call) -> bool:
+        """Can the function still get at the tasks after the call (and so cancel or await them)?"""
+        if isinstance(tasks, (cst.List, cst.Set, cst.Tuple)):
+            for element in tasks.elements:
+                if isinstance(element.value, cst.Call):
+                    continue
+                if not isinstance(element.value, cst.Name) or self._read_elsewhere(element.value, function):
+                    return True
+            return False
+        if isinstance(tasks, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            return False
+        if isinstance(tasks, cst.Name):
+            return self._read_elsewhere(tasks, function)
+        return True  # an attribute, a call's result...: kept somewhere we cannot see
+
+    def _read_elsewhere(self, name: cst.Name, function: Any) -> bool:
+        if self.analysis.lookup(name.value, self.analysis.scope_of(name)) is not function:
+            return True  # not a local of this function
+        reads = function.reads.get(name.value, [])
+        return any(read is not name for read in reads) or self.analysis.used_in_nested_scope(name.value, function)
+
+    def _fix(self, assign: cst.Assign, pending: cst.Name) -> Any:
+        line = self.parent(assign)
+        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+            return None
+        name = pending.value
+        if name == "_":
+            name = self.analysis.fresh_name("pending", assign)
+        task = self.analysis.fresh_name("task", assign)
+        loop = self.parse_statement(f"for {task} in {name}:\n    {task}.cancel()\n")
+        new_line = line
+        if name != pending.value:
+            target = assign.targets[0].target
+            elements = list(target.elements)
+            elements[1] = elements[1].with_changes(value=cst.Name(name))
+            new_assign = assign.with_changes(targets=[assign.targets[0].with_changes(target=target.with_changes(elements=elements))])
+            new_line = line.with_changes(body=[new_assign])
+        return self.make_fix(Safety.UNSAFE, [(line, cst.FlattenSentinel([new_line, loop]))])
