@@ -205,4 +205,6 @@ class AsCompletedOrdered(Rule):
             func=append.func.with_changes(attr=cst.Name("extend")), args=[cst.Arg(value=gathered)]
         )
         line = statement.body.body[0].with_changes(body=[cst.Expr(value=extend)], leading_lines=statement.leading_lines)
+        if statement.body.header.comment is not None:  # keep the `for` line's comment
+            line = line.with_changes(trailing_whitespace=statement.body.header)
         return self.make_fix(Safety.UNSAFE, [(statement, line)], imports=imports)

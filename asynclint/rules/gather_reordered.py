@@ -88,7 +88,7 @@ class GatherReordered(Rule):
         if any(arg.keyword is not None and arg.keyword.value == "reverse" for arg in keywords):
             return
         key = next((arg.value for arg in keywords if arg.keyword is not None and arg.keyword.value == "key"), None)
-        gathered = self._gathered_calls(results)
+        gathered = self._gathered_calls(results, node)
         if gathered is None:
             return
         call, index_name, inputs = gathered
@@ -97,15 +97,17 @@ class GatherReordered(Rule):
         self.report(node, fix=self._fix(node, results, key))
 
     # -- what was gathered -----------------------------------------------------------------
-    def _gathered_calls(self, results: cst.Name) -> tuple[cst.Call, str, Any] | None:
+    def _gathered_calls(self, results: cst.Name, sort: cst.Call) -> tuple[cst.Call, str, Any] | None:
         """(the gathered call, the index variable it gets, the inputs enumerated) or None."""
         function = self.analysis.enclosing_function(results)
         if function is None or self.analysis.lookup(results.value, self.analysis.scope_of(results)) is not function:
             return None
         values = function.values.get(results.value, [])
-        if function.bindings.get(results.value) != 1 or len(values) != 1:
+        # `results = sorted(results)` is the one other binding allowed.
+        others = [v for v in values if v is not sort]
+        if len(others) != 1 or function.bindings.get(results.value) != len(values):
             return None
-        value = values[0]
+        value = others[0]
         if not isinstance(value, cst.Await) or not isinstance(value.expression, cst.Call):
             return None
         gather = value.expression
@@ -220,7 +222,7 @@ class GatherReordered(Rule):
             parameter = params[position].name.value
         else:
             parameter = position
-            if parameter not in {p.name.value for p in params}:
+            if parameter not in {p.name.value for p in (*params, *definition.params.kwonly_params)}:
                 return False
         returns = [n for n in descendants(definition.body, into_scopes=False) if isinstance(n, cst.Return)]
         if not returns:

@@ -1,0 +1,71 @@
+# Lint-and-fix case file for AIO501: every unannotated line asserts silence.
+import asyncio
+import operator
+
+
+async def fetch(i, url):
+    await asyncio.sleep(0)
+    return i, url.upper()
+
+
+async def keyed(url, *, index):
+    await asyncio.sleep(0)
+    return url, index
+
+
+async def score(i, url):
+    await asyncio.sleep(0)
+    return len(url), url
+
+
+async def no_key(urls):
+    results = await asyncio.gather(*(fetch(i, url) for i, url in enumerate(urls)))
+    results.sort()  # error: AIO501
+    return results
+
+
+async def lambda_key(urls):
+    results = await asyncio.gather(*[fetch(i, urls[i]) for i in range(len(urls))])
+    ordered = sorted(results, key=lambda r: r[0])  # error: AIO501
+    return ordered
+
+
+async def itemgetter_key(urls):
+    results = await asyncio.gather(*(keyed(url, index=i) for i, url in enumerate(urls)))
+    return sorted(results, key=operator.itemgetter(1))  # error: AIO501
+
+
+async def via_tasks(urls):
+    tasks = [asyncio.create_task(fetch(i, url)) for i, url in enumerate(urls)]
+    results = await asyncio.gather(*tasks)
+    results = sorted(results)  # error: AIO501
+    return results
+
+
+async def position_lookup(urls):
+    results = await asyncio.gather(*(fetch(i, url) for i, url in enumerate(urls)))
+    return sorted(results, key=lambda r: urls.index(r[1].lower()))  # error: AIO501
+
+
+# Near misses: sorting by something the coroutines computed, or not by position.
+async def by_score(urls):
+    results = await asyncio.gather(*(score(i, url) for i, url in enumerate(urls)))
+    results.sort()
+    return results
+
+
+async def by_length(urls):
+    results = await asyncio.gather(*(fetch(i, url) for i, url in enumerate(urls)))
+    results.sort(key=lambda r: len(r[1]))
+    return sorted(results, key=operator.itemgetter(1))
+
+
+async def reversed_order(urls):
+    results = await asyncio.gather(*(fetch(i, url) for i, url in enumerate(urls)))
+    return sorted(results, reverse=True)
+
+
+async def not_gathered(urls):
+    results = [await fetch(i, url) for i, url in enumerate(urls)]
+    results.sort()
+    return results
