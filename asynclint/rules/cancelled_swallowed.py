@@ -14,12 +14,18 @@ class CancelledSwallowed(Rule):
     ## What it does
     Reports, inside an `async def`, `except asyncio.CancelledError:`, `except BaseException:` and
     bare `except:` handlers that can finish (fall through, `return`, `break`, `continue`) without
-    raising, when their `try` body can be cancelled at all (it awaits something). Not reported:
-    handlers that end in `raise` on every path (`raise`, `raise Other() from err`), handlers that
-    call `.uncancel()` (deliberate), handlers an earlier handler of the same `try` already shields
-    from cancellation, handlers in plain functions, and the documented way to wait for a task you
-    just cancelled: `task.cancel()` followed by `try: await task` /
-    `except asyncio.CancelledError: pass`.
+    raising, when their `try` body can be cancelled at all (it awaits something) and the
+    coroutine goes on afterwards: it awaits again, in the handler, after the `try`, or in the
+    next turn of a loop. Not reported:
+    - handlers that end in `raise` on every path (`raise`, `raise Other() from err`);
+    - handlers that decide about cancellation themselves (`.uncancel()`, `.cancelling()`), and
+      broad handlers that hand the exception on (`waiter.set_exception(exc)`);
+    - handlers after which the coroutine ends without suspending again (`return`, or only
+      synchronous clean-up left): the task stops, if with a result instead of cancelled;
+    - handlers an earlier handler of the same `try` already shields from cancellation, and
+      handlers in plain functions;
+    - the documented way to wait for a task you just cancelled: `task.cancel()` followed by
+      `try: await task` / `except asyncio.CancelledError: pass`.
 
     ## Why is this bad?
     `task.cancel()` works by raising `CancelledError` inside the task. A coroutine that catches it
@@ -90,7 +96,8 @@ class CancelledSwallowed(Rule):
                 continue
             if (
                 not always_raises(handler.body.body)
-                and not self._uncancels(handler)
+                and not self._deliberate(handler, kind)
+                and not self._ends_the_coroutine(node, handler)
                 and not self._awaits_what_it_cancelled(node, coroutine.node)
             ):
                 star = "*" if isinstance(handler, cst.ExceptStarHandler) else ""
@@ -113,19 +120,72 @@ class CancelledSwallowed(Rule):
     @staticmethod
     def _can_be_cancelled(body: Any) -> bool:
         """Cancellation arrives at a suspension point: does the try body have one?"""
-        for node in descendants(body, into_scopes=False):
-            if isinstance(node, cst.Await):
+        return CancelledSwallowed._suspends_in(body)
+
+    def _deliberate(self, handler: Any, kind: str) -> bool:
+        """Does the handler decide about cancellation itself (`.uncancel()`, `.cancelling()`), or,
+        for a broad handler, hand the exception on (`fut.set_exception(exc)`, `errors.append(exc)`)?"""
+        name = handler.name.name.value if handler.name is not None and isinstance(handler.name.name, cst.Name) else None
+        for node in descendants(handler.body, into_scopes=False):
+            if isinstance(node, cst.Attribute) and node.attr.value in ("uncancel", "cancelling"):
                 return True
-            if isinstance(node, (cst.For, cst.With)) and node.asynchronous is not None:
+            if kind == "broad" and isinstance(node, cst.Name) and node.value == name and self.analysis.is_reference(node):
                 return True
         return False
 
+    def _ends_the_coroutine(self, node: Any, handler: Any) -> bool:
+        """After the handler, does the coroutine end without suspending again?  Then the task
+        stops when cancelled (with a result instead of cancelled, as many background loops are
+        written, perhaps after some synchronous clean-up), and nothing goes on as if it had not
+        been cancelled."""
+        if self._suspends_in(handler.body):
+            return False
+        last = handler.body.body[-1] if handler.body.body else None
+        ending = last.body[-1] if isinstance(last, cst.SimpleStatementLine) else None
+        if isinstance(ending, cst.Return):
+            return True
+        if isinstance(ending, cst.Continue):
+            return False
+        for part in (node.orelse, node.finalbody):
+            if part is not None and self._suspends_in(part):
+                return False
+        statement: Any = node
+        if isinstance(ending, cst.Break):  # carry on after the loop the break leaves
+            statement = next(
+                (a for a in self.analysis.ancestors(node) if isinstance(a, (cst.For, cst.While, cst.FunctionDef))), None
+            )
+            if not isinstance(statement, (cst.For, cst.While)):
+                return False
+        while True:
+            block = self.parent(statement)
+            if not isinstance(block, cst.IndentedBlock):
+                return False
+            position = next(i for i, s in enumerate(block.body) if s is statement)
+            if any(self._suspends_in(later) for later in block.body[position + 1 :]):
+                return False
+            owner = self.parent(block)
+            if isinstance(owner, cst.FunctionDef):
+                return True
+            if isinstance(owner, (cst.For, cst.While)):
+                return False  # the loop's next turn goes on
+            compound = owner
+            while compound is not None and not (
+                isinstance(compound, cst.BaseCompoundStatement) and isinstance(self.parent(compound), cst.IndentedBlock)
+            ):
+                compound = self.parent(compound)
+            if compound is None:
+                return False
+            statement = compound
+
+    @classmethod
+    def _suspends_in(cls, node: Any) -> bool:
+        return cls._suspends(node) or any(cls._suspends(n) for n in descendants(node, into_scopes=False))
+
     @staticmethod
-    def _uncancels(handler: Any) -> bool:
-        return any(
-            isinstance(node, cst.Attribute) and node.attr.value == "uncancel"
-            for node in descendants(handler.body, into_scopes=False)
-        )
+    def _suspends(node: Any) -> bool:
+        if isinstance(node, cst.Await):
+            return True
+        return isinstance(node, (cst.For, cst.With)) and node.asynchronous is not None
 
     def _awaits_what_it_cancelled(self, node: Any, function: Any) -> bool:
         """`x.cancel()` earlier in the function, then `try: await x`: the cancellation is expected."""

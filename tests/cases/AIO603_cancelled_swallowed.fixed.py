@@ -44,8 +44,23 @@ async def swallowers(queue):
     try:
         async with asyncio.timeout(1):
             pass
+    except asyncio.CancelledError:
+        raise
     except (asyncio.CancelledError, TimeoutError):  # error: AIO603
-        return None
+        log("timed out")
+    await queue.put(None)
+
+
+async def probe(run, fallback):
+    try:
+        return await run()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except asyncio.CancelledError:
+        raise
+    except BaseException:  # error: AIO603
+        log("probe failed, trying the fallback")
+    return await fallback()
 
 
 # Near misses.
@@ -105,6 +120,51 @@ async def ordinary_errors(queue):
         await queue.get()
     except Exception:
         log("failed")
+
+
+async def background_loop(queue):
+    # The task ends when cancelled (with a result instead of cancelled), after sync clean-up.
+    try:
+        while True:
+            await queue.get()
+    except asyncio.CancelledError:
+        pass
+    queue.task_done()
+
+
+async def leaves_the_loop(queue):
+    while True:
+        try:
+            await queue.get()
+        except asyncio.CancelledError:
+            break
+    log("stopped")
+
+
+async def returns_at_once(queue):
+    try:
+        await queue.get()
+    except asyncio.CancelledError:
+        return None
+    await queue.put(None)
+
+
+async def checks_cancelling(queue):
+    try:
+        await queue.get()
+    except asyncio.CancelledError:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+    await queue.put(None)
+
+
+async def hands_it_on(queue, waiter):
+    try:
+        await queue.get()
+    except BaseException as exc:
+        waiter.set_exception(exc)
+    await queue.put(None)
 
 
 def sync_function(run):
