@@ -17,6 +17,13 @@ _RUNNERS = frozenset(
 )
 
 
+# Methods that run a coroutine whatever their receiver (an event loop, a task group, a module
+# reached through a relative import).
+_RUNNER_METHODS = frozenset(
+    {"create_task", "ensure_future", "run_until_complete", "run_coroutine_threadsafe", "gather", "wait", "wait_for", "shield"}
+)
+
+
 class CoroutineDropped(Rule):
     """Flags a coroutine object bound to a name and then never awaited, returned or handed on.
 
@@ -98,6 +105,8 @@ class CoroutineDropped(Rule):
                 return True
             if self.qualified_name(call.func) in _RUNNERS:
                 return True
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value in _RUNNER_METHODS:
+                return True  # `self.create_task(coro)` on a loop subclass, `tasks.ensure_future(coro)`
             kind = callee_kind(self.analysis, call.func, self.project)
             return kind is not False  # a coroutine function or an unknown callable may run it
         if isinstance(parent, cst.Comparison | cst.ComparisonTarget | cst.UnaryOperation | cst.BooleanOperation):

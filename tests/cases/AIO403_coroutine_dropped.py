@@ -42,3 +42,16 @@ async def near_misses(user, tg: asyncio.TaskGroup, run_later):
     captured = notify(user)
     await later()
     return returned, jobs
+
+
+class LoopSubclass:
+    async def _serve(self, conn):
+        await asyncio.sleep(0)
+
+    def create_task(self, coro):
+        return coro
+
+    def accept(self, conn):
+        # Near miss: a loop subclass schedules the coroutine through its own create_task.
+        serve = self._serve(conn)
+        self.create_task(serve)
