@@ -103,7 +103,12 @@ def always_raises(statements: Any) -> bool:
     """Does this sequence of statements end in a `raise` on every path (never finishing,
     returning, breaking or continuing)?"""
     for statement in statements:
-        if isinstance(statement, cst.SimpleStatementLine):
+        if isinstance(statement, cst.BaseSmallStatement):  # the body of a one-line suite
+            if isinstance(statement, cst.Raise):
+                return True
+            if isinstance(statement, (cst.Return, cst.Break, cst.Continue)):
+                return False
+        elif isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 if isinstance(small, cst.Raise):
                     return True
@@ -319,7 +324,7 @@ class Analysis:
         if index is None:
             # The walk recorded every node's parent in pre-order; dicts keep that order.
             index = self._order = {node: i for i, node in enumerate(self.parents)}
-        return index[node]
+        return index.get(node, -1)
 
     def is_inside(self, node: Any, ancestor: Any) -> bool:
         """Is `node` `ancestor` itself or somewhere inside it?"""

@@ -88,7 +88,9 @@ class CancelledSwallowed(Rule):
 
     def _check(self, node: Any) -> None:
         coroutine = self.enclosing_coroutine(node)
-        if coroutine is None or not self._can_be_cancelled(node.body):
+        if coroutine is None or all(self._catches(h.type) is None for h in node.handlers):
+            return
+        if not self._can_be_cancelled(node.body):
             return
         for handler in node.handlers:
             kind = self._catches(handler.type)
@@ -141,7 +143,7 @@ class CancelledSwallowed(Rule):
         if self._suspends_in(handler.body):
             return False
         last = handler.body.body[-1] if handler.body.body else None
-        ending = last.body[-1] if isinstance(last, cst.SimpleStatementLine) else None
+        ending = last.body[-1] if isinstance(last, cst.SimpleStatementLine) else last
         if isinstance(ending, cst.Return):
             return True
         if isinstance(ending, cst.Continue):
@@ -192,9 +194,12 @@ class CancelledSwallowed(Rule):
         module = self.ctx.module
         awaited = set()
         for statement in node.body.body:
-            if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+                small = statement.body[0]
+            elif isinstance(statement, cst.BaseSmallStatement):  # `try: await task`
+                small = statement
+            else:
                 return False
-            small = statement.body[0]
             value = small.value if isinstance(small, (cst.Expr, cst.Assign, cst.AnnAssign)) else None
             if not isinstance(value, cst.Await) or not isinstance(value.expression, (cst.Name, cst.Attribute)):
                 return False
@@ -216,6 +221,10 @@ class CancelledSwallowed(Rule):
         if jumps_out(handler.body):
             return None
         if kind == "cancelled":
+            if isinstance(handler.body, cst.SimpleStatementSuite):  # `except CancelledError: pass`
+                small = [s for s in handler.body.body if not isinstance(s, cst.Pass)]
+                body = handler.body.with_changes(body=[*small, cst.Raise()])
+                return self.make_fix(Safety.UNSAFE, [(handler.body, body)])
             statements = list(handler.body.body)
             reraise = cst.SimpleStatementLine(body=[cst.Raise()])
             only_pass = (

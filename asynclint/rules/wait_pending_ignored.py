@@ -95,7 +95,7 @@ class WaitPendingIgnored(Rule):
     def _returns_early(self, call: cst.Call) -> bool:
         for arg in call.args[1:]:
             if arg.keyword is None:
-                return True  # positional timeout (pre-3.11 signature) or return_when
+                continue  # both are keyword-only: not asyncio's wait() as we know it
             if arg.keyword.value == "timeout":
                 return not (isinstance(arg.value, cst.Name) and arg.value.value == "None")
             if arg.keyword.value == "return_when":

@@ -54,7 +54,24 @@ async def probe(run, fallback):
     return await fallback()
 
 
+async def one_liners(queue, task):
+    try:
+        await queue.get()
+    except asyncio.CancelledError: log("stopping")  # error: AIO603
+    await queue.get()
+
+
 # Near misses.
+async def one_line_reraise(queue, task):
+    try:
+        await queue.get()
+    except asyncio.CancelledError: raise
+    task.cancel()
+    try: await task
+    except asyncio.CancelledError: pass
+    await queue.get()
+
+
 async def stop(task):
     task.cancel()
     try:
