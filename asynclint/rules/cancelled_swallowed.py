@@ -8,6 +8,11 @@ from asynclint.fixes import module_attribute
 from asynclint.rule import FixAvailability, Rule, Safety
 
 
+# A broad handler that takes the current exception this way hands it on (to a future, a retry
+# state, an exit stack) rather than swallowing it.
+_CURRENT_EXCEPTION = frozenset({"sys.exc_info", "sys.exception"})
+
+
 class CancelledSwallowed(Rule):
     """Flags a handler in a coroutine that catches cancellation and can finish without re-raising.
 
@@ -19,7 +24,7 @@ class CancelledSwallowed(Rule):
     next turn of a loop. Not reported:
     - handlers that end in `raise` on every path (`raise`, `raise Other() from err`);
     - handlers that decide about cancellation themselves (`.uncancel()`, `.cancelling()`), and
-      broad handlers that hand the exception on (`waiter.set_exception(exc)`);
+      broad handlers that hand the exception on (`waiter.set_exception(exc)`, `sys.exc_info()`);
     - handlers after which the coroutine ends without suspending again (`return`, or only
       synchronous clean-up left): the task stops, if with a result instead of cancelled;
     - handlers an earlier handler of the same `try` already shields from cancellation, and
@@ -132,6 +137,8 @@ class CancelledSwallowed(Rule):
             if isinstance(node, cst.Attribute) and node.attr.value in ("uncancel", "cancelling"):
                 return True
             if kind == "broad" and isinstance(node, cst.Name) and node.value == name and self.analysis.is_reference(node):
+                return True
+            if kind == "broad" and isinstance(node, cst.Call) and self.qualified_name(node.func) in _CURRENT_EXCEPTION:
                 return True
         return False
 

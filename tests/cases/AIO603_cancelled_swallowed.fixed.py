@@ -1,5 +1,6 @@
 # Lint-and-fix case file for AIO603: every unannotated line asserts silence.
 import asyncio
+import sys
 from asyncio import CancelledError
 
 
@@ -181,6 +182,14 @@ async def hands_it_on(queue, waiter):
         await queue.get()
     except BaseException as exc:
         waiter.set_exception(exc)
+    await queue.put(None)
+
+
+async def keeps_exc_info(queue, state):
+    try:
+        await queue.get()
+    except:  # noqa: E722
+        state.exc_info = sys.exc_info()
     await queue.put(None)
 
 
