@@ -71,6 +71,23 @@ def test_docstring_examples_run(rule: type[Rule]) -> None:
         assert fix_text(example, settings).text == instead
 
 
+FIXING = [rule for rule in VISITING if rule.FIX_AVAILABILITY is not FixAvailability.NONE]
+
+
+@pytest.mark.parametrize("rule", FIXING, ids=[r.CODE for r in FIXING])
+def test_unsafe_fixes_wait_for_unsafe_fixes(rule: type[Rule]) -> None:
+    """The docstring example's fix is applied without `--unsafe-fixes` exactly when it is safe,
+    and the finding says so."""
+    settings = settings_for({"target-version": "py311"}).with_overrides(select=(rule.CODE,), extend_select=(rule.CODE,))
+    example = rule.doc_code_block("Example")
+    assert example
+    found = [d for d in lint_text(example, settings) if d.code == rule.CODE]
+    assert found and all(d.fix_safety == rule.FIX_SAFETY.value for d in found if d.fix_safety)  # type: ignore[union-attr]
+    changed = fix_text(example, settings).text != example
+    assert changed == (rule.FIX_SAFETY.value == "safe")  # type: ignore[union-attr]
+    assert all(d.applicable == changed for d in found if d.fix_safety)
+
+
 def test_readme_rule_table_is_current() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert render_readme(text) == text, "run `python -m asynclint.docs` to regenerate the README's rule table"
