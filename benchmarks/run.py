@@ -70,6 +70,12 @@ def ensure_environments(rebuild: bool) -> None:
         subprocess.run([sys.executable, "-m", "venv", str(target)], check=True)
         subprocess.run([bin_of(name, "pip"), "install", "--quiet", *packages], check=True)
         (target / ".ready").write_text("")
+    # The environments are reused, but asynclint itself must be the checkout being measured.
+    for name, packages in ENVIRONMENTS.items():
+        if str(ROOT) in packages:
+            subprocess.run(
+                [bin_of(name, "pip"), "install", "--quiet", "--no-deps", "--force-reinstall", str(ROOT)], check=True
+            )
 
 
 def site_packages(env: str) -> Path:
