@@ -172,11 +172,14 @@ class ManualTaskJoin(Rule):
             return None
         group_class, imports = group
         tg = self.analysis.fresh_name("tg", first)
+        unused = self._results_unused(join)
         body = []
-        for statement, _ in run:
+        for statement, name in run:
             assign = statement.body[0]
             call = assign.value.with_changes(func=cst.Attribute(value=cst.Name(tg), attr=cst.Name("create_task")))
-            body.append(statement.with_changes(body=[assign.with_changes(value=call)]))
+            # A task whose result nobody reads needs no name: the group keeps it.
+            small = cst.Expr(value=call) if name in unused else assign.with_changes(value=call)
+            body.append(statement.with_changes(body=[small]))
         body[0] = body[0].with_changes(leading_lines=[])
         body.extend(middle)
         block = cst.With(
@@ -190,6 +193,19 @@ class ManualTaskJoin(Rule):
         for statement in [s for s, _ in run[1:]] + middle + join[1]:
             edits.append((statement, cst.RemovalSentinel.REMOVE))
         return self.make_fix(Safety.UNSAFE, edits, imports=imports)
+
+    @staticmethod
+    def _results_unused(join: tuple[str, list[Any]]) -> set[str]:
+        """The tasks whose join statement throws the result away (`await t`, `await gather(...)`)."""
+        kind, statements = join
+        unused = set()
+        for statement in statements:
+            small = statement.body[0]
+            if isinstance(small, cst.Expr):
+                awaited = small.value.expression
+                names = [a.value for a in awaited.args] if kind == "gather" else [awaited]
+                unused.update(n.value for n in names if isinstance(n, cst.Name))
+        return unused
 
     def _results(self, join: tuple[str, list[Any]]) -> list[Any]:
         """What replaces the join after the block: the tasks' `.result()` where a value was used."""

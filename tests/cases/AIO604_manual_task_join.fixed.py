@@ -18,7 +18,7 @@ async def gathered():
 
 async def each():
     async with asyncio.TaskGroup() as tg:
-        a = tg.create_task(fetch("a"))  # error: AIO604
+        tg.create_task(fetch("a"))  # error: AIO604
         b = tg.create_task(fetch("b"), name="b")
         print("started")
     x = b.result()
@@ -66,3 +66,10 @@ async def partly_joined():
     b = asyncio.create_task(fetch("b"))
     await a
     return b
+
+
+async def results_unused():
+    async with asyncio.TaskGroup() as tg:
+        tg.create_task(fetch("a"))  # error: AIO604
+        tg.create_task(fetch("b"))
+    print("both done")

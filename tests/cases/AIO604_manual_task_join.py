@@ -64,3 +64,10 @@ async def partly_joined():
     b = asyncio.create_task(fetch("b"))
     await a
     return b
+
+
+async def results_unused():
+    a = asyncio.create_task(fetch("a"))  # error: AIO604
+    b = asyncio.create_task(fetch("b"))
+    await asyncio.gather(a, b)
+    print("both done")
