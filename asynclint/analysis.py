@@ -82,6 +82,32 @@ def descendants(node: Any, into_scopes: bool = True) -> Iterator[Any]:
             stack.extend(reversed(current.children))
 
 
+def suspends(node: Any) -> bool:
+    """Is this node a suspension point: `await`, `async for`, `async with`?"""
+    if isinstance(node, cst.Await):
+        return True
+    return isinstance(node, (cst.For, cst.With)) and node.asynchronous is not None
+
+
+def suspends_in(node: Any) -> bool:
+    """Can running `node` suspend the coroutine (nested functions aside)?"""
+    return suspends(node) or any(suspends(n) for n in descendants(node, into_scopes=False))
+
+
+def handler_types(expression: Any) -> list[Any]:
+    """The types an `except` clause names: `except (A, B)` gives [A, B]; a bare `except:` []."""
+    if expression is None:
+        return []
+    return [e.value for e in expression.elements] if isinstance(expression, cst.Tuple) else [expression]
+
+
+def single_index(subscript: Any) -> Any:
+    """The index expression of `x[i]` (one plain index, no slice), else None."""
+    if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+        return None
+    return subscript.slice[0].slice.value
+
+
 def jumps_out(block: Any) -> bool:
     """Does `block` hold a `return`, or a `break`/`continue` of a loop outside it (nested
     functions and classes aside)?"""
@@ -193,7 +219,6 @@ class Analysis:
         self.scopes: dict[Any, Scope] = {}
         self.wanted_nodes: list[Any] = []
         self.all_names: set[str] = set()
-        self.attribute_names: set[str] = set()  # every `.name` used after a dot
         self.module_scope = Scope("module", module, None)
         self._children_of: dict[Scope, list[Scope]] | None = None
         self._order: dict[Any, int] | None = None
@@ -684,7 +709,6 @@ def _global(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
 
 def _attribute(a: Analysis, node: Any, scope: Scope, push: Any) -> None:
     a._skip(node.attr)
-    a.attribute_names.add(node.attr.value)
     a._children(node, scope, push)
 
 

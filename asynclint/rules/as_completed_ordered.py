@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from asynclint._lazy import cst
-from asynclint.analysis import descendants
+from asynclint.analysis import descendants, single_index
 from asynclint.fixes import module_attribute
 from asynclint.rule import FixAvailability, Rule, Safety
 
@@ -113,10 +113,10 @@ class AsCompletedOrdered(Rule):
 
     @staticmethod
     def _indexes_with(node: Any, index: str) -> bool:
-        if not isinstance(node, cst.Subscript) or len(node.slice) != 1:
+        if not isinstance(node, cst.Subscript):
             return False
-        element = node.slice[0].slice
-        return isinstance(element, cst.Index) and isinstance(element.value, cst.Name) and element.value.value == index
+        value = single_index(node)
+        return isinstance(value, cst.Name) and value.value == index
 
     def _collected(self, call: cst.Call) -> tuple[str, Any] | None:
         """(results name, the collecting statement) for `r = [await f for f in as_completed(...)]`
@@ -174,15 +174,9 @@ class AsCompletedOrdered(Rule):
                 zipped = self.parent(parent)
                 if isinstance(zipped, cst.Call) and self.qualified_name(zipped.func) == "builtins.zip" and len(zipped.args) > 1:
                     return True
-            if isinstance(parent, cst.Subscript) and parent.value is read and self._by_variable(parent):
+            if isinstance(parent, cst.Subscript) and parent.value is read and isinstance(single_index(parent), cst.Name):
                 return True
         return False
-
-    @staticmethod
-    def _by_variable(subscript: cst.Subscript) -> bool:
-        if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
-            return False
-        return isinstance(subscript.slice[0].slice.value, cst.Name)
 
     # -- fix -------------------------------------------------------------------------------
     def _fix(self, call: cst.Call, statement: Any) -> Any:

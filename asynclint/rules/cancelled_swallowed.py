@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from asynclint._lazy import cst
-from asynclint.analysis import always_raises, descendants, jumps_out
+from asynclint.analysis import always_raises, descendants, handler_types, jumps_out, suspends_in
 from asynclint.fixes import module_attribute
 from asynclint.rule import FixAvailability, Rule, Safety
 
@@ -95,7 +95,7 @@ class CancelledSwallowed(Rule):
         coroutine = self.enclosing_coroutine(node)
         if coroutine is None or all(self._catches(h.type) is None for h in node.handlers):
             return
-        if not self._can_be_cancelled(node.body):
+        if not suspends_in(node.body):  # cancellation arrives at a suspension point
             return
         for handler in node.handlers:
             kind = self._catches(handler.type)
@@ -118,16 +118,10 @@ class CancelledSwallowed(Rule):
         """"cancelled" (exactly CancelledError), "broad" (catches it among others) or None."""
         if expression is None:
             return "broad"
-        elements = [e.value for e in expression.elements] if isinstance(expression, cst.Tuple) else [expression]
-        names = [self.qualified_name(e) for e in elements]
+        names = [self.qualified_name(e) for e in handler_types(expression)]
         if not any(name in ("asyncio.CancelledError", "builtins.BaseException") for name in names):
             return None
         return "cancelled" if names == ["asyncio.CancelledError"] else "broad"
-
-    @staticmethod
-    def _can_be_cancelled(body: Any) -> bool:
-        """Cancellation arrives at a suspension point: does the try body have one?"""
-        return CancelledSwallowed._suspends_in(body)
 
     def _deliberate(self, handler: Any, kind: str) -> bool:
         """Does the handler decide about cancellation itself (`.uncancel()`, `.cancelling()`), or,
@@ -147,7 +141,7 @@ class CancelledSwallowed(Rule):
         stops when cancelled (with a result instead of cancelled, as many background loops are
         written, perhaps after some synchronous clean-up), and nothing goes on as if it had not
         been cancelled."""
-        if self._suspends_in(handler.body):
+        if suspends_in(handler.body):
             return False
         last = handler.body.body[-1] if handler.body.body else None
         ending = last.body[-1] if isinstance(last, cst.SimpleStatementLine) else last
@@ -156,7 +150,7 @@ class CancelledSwallowed(Rule):
         if isinstance(ending, cst.Continue):
             return False
         for part in (node.orelse, node.finalbody):
-            if part is not None and self._suspends_in(part):
+            if part is not None and suspends_in(part):
                 return False
         statement: Any = node
         if isinstance(ending, cst.Break):  # carry on after the loop the break leaves
@@ -170,7 +164,7 @@ class CancelledSwallowed(Rule):
             if not isinstance(block, cst.IndentedBlock):
                 return False
             position = next(i for i, s in enumerate(block.body) if s is statement)
-            if any(self._suspends_in(later) for later in block.body[position + 1 :]):
+            if any(suspends_in(later) for later in block.body[position + 1 :]):
                 return False
             owner = self.parent(block)
             if isinstance(owner, cst.FunctionDef):
@@ -185,16 +179,6 @@ class CancelledSwallowed(Rule):
             if compound is None:
                 return False
             statement = compound
-
-    @classmethod
-    def _suspends_in(cls, node: Any) -> bool:
-        return cls._suspends(node) or any(cls._suspends(n) for n in descendants(node, into_scopes=False))
-
-    @staticmethod
-    def _suspends(node: Any) -> bool:
-        if isinstance(node, cst.Await):
-            return True
-        return isinstance(node, (cst.For, cst.With)) and node.asynchronous is not None
 
     def _awaits_what_it_cancelled(self, node: Any, function: Any) -> bool:
         """`x.cancel()` earlier in the function, then `try: await x`: the cancellation is expected."""

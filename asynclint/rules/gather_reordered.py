@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from asynclint._lazy import cst
-from asynclint.analysis import Scope, descendants
+from asynclint.analysis import Scope, descendants, single_index
 from asynclint.fixes import import_of, removed_statement, root_name
 from asynclint.rule import FixAvailability, Rule, Safety
 
@@ -170,19 +170,13 @@ class GatherReordered(Rule):
             param = key.params.params[0].name.value
             body = key.body
             if isinstance(body, cst.Subscript) and isinstance(body.value, cst.Name) and body.value.value == param:
-                return self._subscript_index(body)
+                index = single_index(body)
+                return int(index.value) if isinstance(index, cst.Integer) else None
             return None
         if isinstance(key, cst.Call) and self.qualified_name(key.func) == "operator.itemgetter" and len(key.args) == 1:
             value = key.args[0].value
             return int(value.value) if isinstance(value, cst.Integer) else None
         return None
-
-    @staticmethod
-    def _subscript_index(subscript: cst.Subscript) -> int | None:
-        if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
-            return None
-        value = subscript.slice[0].slice.value
-        return int(value.value) if isinstance(value, cst.Integer) else None
 
     def _looks_up_position(self, key: Any, inputs: Any) -> bool:
         """`key=lambda r: urls.index(...)` where `urls` are the enumerated inputs."""

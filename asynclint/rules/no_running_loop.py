@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from asynclint._lazy import cst
-from asynclint.analysis import Scope
+from asynclint.analysis import Scope, handler_types
 from asynclint.coroutines import is_future_call
 from asynclint.rule import Rule
 
@@ -86,8 +86,16 @@ class NoRunningLoop(Rule):
         argument = node.args[0].value
         if not isinstance(argument, cst.Call) or is_future_call(self.analysis, argument):
             return False
-        names = self.analysis.all_names | self.analysis.attribute_names
-        return not any(setup in names for setup in _LOOP_SETUP)
+        return not self._sets_up_a_loop()
+
+    def _sets_up_a_loop(self) -> bool:
+        """Does the module name any loop set-up call (`asyncio.set_event_loop(...)`, `loop.run_until_complete`)?
+        A scan of the module, done only for the rare module-level `ensure_future()`."""
+        if any(setup in self.analysis.all_names for setup in _LOOP_SETUP):
+            return True
+        return any(
+            isinstance(node, cst.Attribute) and node.attr.value in _LOOP_SETUP for node in self.analysis.parents
+        )
 
     def _probes(self, node: Any) -> bool:
         """Is the call inside a `try` that handles RuntimeError (checking whether a loop runs)?"""
@@ -98,11 +106,8 @@ class NoRunningLoop(Rule):
                 for handler in ancestor.handlers:
                     if handler.type is None:
                         return True
-                    types = handler.type.elements if isinstance(handler.type, cst.Tuple) else [handler.type]
-                    for element in types:
-                        value = element.value if isinstance(element, cst.Element) else element
-                        if self.qualified_name(value) in _CATCHES_RUNTIME_ERROR:
-                            return True
+                    if any(self.qualified_name(t) in _CATCHES_RUNTIME_ERROR for t in handler_types(handler.type)):
+                        return True
         return False
 
     # -- where no loop runs ---------------------------------------------------------------

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from asynclint._lazy import cst
-from asynclint.analysis import descendants
+from asynclint.analysis import descendants, suspends
 from asynclint.fixes import awaited
 from asynclint.rule import FixAvailability, Rule, Safety
 
@@ -122,14 +122,10 @@ class ResultBeforeDone(Rule):
         if analysis.used_in_nested_scope(name.value, function):
             return False  # a callback or closure may be what sets or awaits it
         for node in descendants(function.node.body, into_scopes=False):
-            if isinstance(node, cst.Await):
-                position = analysis.order(node)
-            elif isinstance(node, (cst.With, cst.For)) and node.asynchronous is not None:
-                position = analysis.order(node)
-                if analysis.is_inside(assignment, node) and not analysis.is_inside(call, node):
-                    return False  # the block ends (a TaskGroup exit) between the two
-            else:
+            if not suspends(node):
                 continue
-            if start < position < end and not analysis.is_inside(call, node):
+            if not isinstance(node, cst.Await) and analysis.is_inside(assignment, node) and not analysis.is_inside(call, node):
+                return False  # the block ends (a TaskGroup exit) between the two
+            if start < analysis.order(node) < end and not analysis.is_inside(call, node):
                 return False
         return True

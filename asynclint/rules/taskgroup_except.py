@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from asynclint._lazy import cst
-from asynclint.analysis import dotted_name, jumps_out
+from asynclint.analysis import dotted_name, handler_types, jumps_out
 from asynclint.rule import FixAvailability, Rule, Safety
 from asynclint.rules.except_star_member import group_misuses
 
@@ -135,9 +135,8 @@ class TaskgroupExcept(Rule):
 
     def _kinds(self, expression: Any) -> list[str] | None:
         """"plain" / "group" / "ungrouped" for each type a handler names; None when unknown."""
-        elements = [e.value for e in expression.elements] if isinstance(expression, cst.Tuple) else [expression]
         kinds = []
-        for element in elements:
+        for element in handler_types(expression):
             if isinstance(element, cst.StarredElement) or not isinstance(element, (cst.Name, cst.Attribute)):
                 return None
             qualified = self.qualified_name(element)
@@ -178,9 +177,9 @@ class TaskgroupExcept(Rule):
             kinds = self._kinds(handler.type)
             if kinds is None or "ungrouped" in kinds:
                 return None  # `except* CancelledError: raise` would re-raise cancellation inside a group
-            if any(self.qualified_name(t) in _GROUP_TYPES for t in self._types(handler.type)):
+            if any(self.qualified_name(t) in _GROUP_TYPES for t in handler_types(handler.type)):
                 return None
-            if any(self._local_class(t) == "ExceptionGroup" for t in self._types(handler.type)):
+            if any(self._local_class(t) == "ExceptionGroup" for t in handler_types(handler.type)):
                 return None
             if group_misuses(self.analysis, handler):
                 return None
@@ -206,7 +205,3 @@ class TaskgroupExcept(Rule):
             whitespace_before_colon=node.whitespace_before_colon,
         )
         return self.make_fix(Safety.UNSAFE, [(node, replacement)])
-
-    @staticmethod
-    def _types(expression: Any) -> list[Any]:
-        return [e.value for e in expression.elements] if isinstance(expression, cst.Tuple) else [expression]

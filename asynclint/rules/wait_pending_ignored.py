@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from asynclint._lazy import cst
+from asynclint.analysis import single_index
 from asynclint.rule import FixAvailability, Rule, Safety
 
 _EARLY = ("asyncio.FIRST_COMPLETED", "asyncio.FIRST_EXCEPTION")
@@ -77,7 +78,7 @@ class WaitPendingIgnored(Rule):
         site = self.parent(outer)
         if isinstance(site, cst.Expr):
             self.report(node)
-        elif isinstance(site, cst.Subscript) and site.value is outer and self._index(site) == 0:
+        elif isinstance(site, cst.Subscript) and site.value is outer and self._is_zero(single_index(site)):
             self.report(node)
         elif isinstance(site, cst.Assign) and len(site.targets) == 1:
             target = site.targets[0].target
@@ -107,11 +108,8 @@ class WaitPendingIgnored(Rule):
         return False
 
     @staticmethod
-    def _index(subscript: cst.Subscript) -> int | None:
-        if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
-            return None
-        value = subscript.slice[0].slice.value
-        return int(value.value) if isinstance(value, cst.Integer) else None
+    def _is_zero(index: Any) -> bool:
+        return isinstance(index, cst.Integer) and index.evaluated_value == 0
 
     def _still_reachable(self, tasks: Any, function: Any, call: cst.Call) -> bool:
         """Can the function still get at the tasks after the call (and so cancel or await them)?"""
