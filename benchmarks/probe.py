@@ -39,14 +39,28 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ASYNCLINT = [sys.executable, "-m", "asynclint"]
 # The checkout being probed, whatever asynclint the interpreter has installed.
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
+)
 
 
-def _run(args: list[str], cwd: Path, timeout: float = 3600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*ASYNCLINT, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, errors="replace")
+def _run(
+    args: list[str], cwd: Path, timeout: float = 3600
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*ASYNCLINT, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        errors="replace",
+        check=False,
+    )
 
 
-def _copy_python_files(sources: list[Path], target: Path, limit: int | None = None) -> int:
+def _copy_python_files(
+    sources: list[Path], target: Path, limit: int | None = None
+) -> int:
     """Copy every `*.py` below `sources` (no symlinks, no caches) into `target`; the count."""
     count = 0
     for source in sources:
@@ -73,7 +87,11 @@ def _compiles(data: bytes) -> bool:
 
 
 def _snapshot(tree: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(tree)): p.read_bytes() for p in tree.rglob("*.py") if p.is_file()}
+    return {
+        str(p.relative_to(tree)): p.read_bytes()
+        for p in tree.rglob("*.py")
+        if p.is_file()
+    }
 
 
 def _findings(output: str) -> list[dict[str, object]]:
@@ -89,25 +107,69 @@ def sweep(corpus: list[Path], scratch: Path) -> list[str]:
     tree = scratch / "sweep"
     files = _copy_python_files(corpus, tree)
     started = time.monotonic()
-    check = _run(["check", "--no-cache", "--format", "json", "--exit-zero", "--extend-select", "AIO203", "."], tree)
+    check = _run(
+        [
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            "--exit-zero",
+            "--extend-select",
+            "AIO203",
+            ".",
+        ],
+        tree,
+    )
     check_seconds = time.monotonic() - started
     rows = _findings(check.stdout)
     codes = Counter(str(r["code"]) for r in rows)
     internal = [f"{r['path']}: {r['message']}" for r in rows if r["code"] == "AIO002"]
     before = _snapshot(tree)
     started = time.monotonic()
-    fix = _run(["fix", "--no-cache", "--unsafe-fixes", "--extend-select", "AIO203", "-q", "--exit-zero", "."], tree)
+    fix = _run(
+        [
+            "fix",
+            "--no-cache",
+            "--unsafe-fixes",
+            "--extend-select",
+            "AIO203",
+            "-q",
+            "--exit-zero",
+            ".",
+        ],
+        tree,
+    )
     fix_seconds = time.monotonic() - started
     after = _snapshot(tree)
     changed = [name for name in before if after.get(name) != before[name]]
-    broken = [name for name in changed if _compiles(before[name]) and not _compiles(after[name])]
-    again = _run(["fix", "--no-cache", "--unsafe-fixes", "--extend-select", "AIO203", "-q", "--exit-zero", "."], tree)
-    unconverged = [name for name, data in _snapshot(tree).items() if after.get(name) != data]
+    broken = [
+        name
+        for name in changed
+        if _compiles(before[name]) and not _compiles(after[name])
+    ]
+    again = _run(
+        [
+            "fix",
+            "--no-cache",
+            "--unsafe-fixes",
+            "--extend-select",
+            "AIO203",
+            "-q",
+            "--exit-zero",
+            ".",
+        ],
+        tree,
+    )
+    unconverged = [
+        name for name, data in _snapshot(tree).items() if after.get(name) != data
+    ]
     lines = [
-        f"| sweep | {files:,} files | check {check_seconds:.0f} s, exit {check.returncode}: "
-        f"{sum(codes.values()):,} findings, AIO001 {codes['AIO001']}, AIO002 {codes['AIO002']} | "
-        f"fix {fix_seconds:.0f} s, exit {fix.returncode}: {len(changed)} files changed, {len(broken)} no longer compile, "
-        f"{len(unconverged)} changed again by a second fix (exit {again.returncode}) |",
+        (
+            f"| sweep | {files:,} files | check {check_seconds:.0f} s, exit {check.returncode}: "
+            f"{sum(codes.values()):,} findings, AIO001 {codes['AIO001']}, AIO002 {codes['AIO002']} | "
+            f"fix {fix_seconds:.0f} s, exit {fix.returncode}: {len(changed)} files changed, {len(broken)} no longer compile, "
+            f"{len(unconverged)} changed again by a second fix (exit {again.returncode}) |"
+        ),
     ]
     lines += [f"|  | internal error | {message} | |" for message in internal[:10]]
     lines += [f"|  | broken by fix | {name} | |" for name in broken[:10]]
@@ -132,11 +194,19 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
         return data[: rng.randrange(len(data) + 1)]
     elif kind == "bytes":
         position = rng.randrange(len(data) + 1)
-        return data[:position] + bytes(rng.randrange(256) for _ in range(rng.randint(1, 4))) + data[position:]
+        return (
+            data[:position]
+            + bytes(rng.randrange(256) for _ in range(rng.randint(1, 4)))
+            + data[position:]
+        )
     elif kind == "bracket":
         line = lines[at]
         position = rng.randrange(len(line) + 1)
-        lines[at] = line[:position] + rng.choice([b"(", b")", b"[", b"{", b"]"]) + line[position:]
+        lines[at] = (
+            line[:position]
+            + rng.choice([b"(", b")", b"[", b"{", b"]"])
+            + line[position:]
+        )
     else:
         lines[at] = b"  " + lines[at] if rng.random() < 0.5 else lines[at].lstrip()
     return b"".join(lines)
@@ -144,23 +214,34 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
 
 def mutants(corpus: list[Path], scratch: Path, count: int, seed: int) -> list[str]:
     rng = random.Random(seed)
-    sources = [p for root in corpus for p in sorted(root.rglob("*.py")) if p.is_file() and not p.is_symlink()]
+    sources = [
+        p
+        for root in corpus
+        for p in sorted(root.rglob("*.py"))
+        if p.is_file() and not p.is_symlink()
+    ]
     # Files that can hold findings, so the damage reaches the parser and the rules.
     sources = [p for p in sources if b"async" in p.read_bytes()[:200_000]]
     tree = scratch / "mutants"
     tree.mkdir()
     for index in range(count):
         data = rng.choice(sources).read_bytes()
-        (tree / f"m{index:05d}.py").write_bytes(b"import asyncio\n" + _mutate(data, rng))
+        (tree / f"m{index:05d}.py").write_bytes(
+            b"import asyncio\n" + _mutate(data, rng)
+        )
     started = time.monotonic()
     check = _run(["check", "--no-cache", "--format", "json", "--exit-zero", "."], tree)
     seconds = time.monotonic() - started
     rows = _findings(check.stdout)
     codes = Counter(str(r["code"]) for r in rows)
-    internal = sorted({f"{r['path']}: {r['message']}" for r in rows if r["code"] == "AIO002"})
+    internal = sorted(
+        {f"{r['path']}: {r['message']}" for r in rows if r["code"] == "AIO002"}
+    )
     lines = [
-        f"| mutants | {count:,} damaged files (seed {seed}) | check {seconds:.0f} s, exit {check.returncode}: "
-        f"AIO001 {codes['AIO001']}, AIO002 {codes['AIO002']}, traceback {'yes' if 'Traceback' in check.stderr else 'no'} | |"
+        (
+            f"| mutants | {count:,} damaged files (seed {seed}) | check {seconds:.0f} s, exit {check.returncode}: "
+            f"AIO001 {codes['AIO001']}, AIO002 {codes['AIO002']}, traceback {'yes' if 'Traceback' in check.stderr else 'no'} | |"
+        )
     ]
     lines += [f"|  | internal error | {message} | |" for message in internal[:10]]
     return lines
@@ -174,7 +255,9 @@ def _our_processes(marker: str) -> list[int]:
             continue
         try:
             cmdline = Path("/proc", entry, "cmdline").read_bytes()
-            state = Path("/proc", entry, "stat").read_text().split(") ", 1)[1].split()[0]
+            state = (
+                Path("/proc", entry, "stat").read_text().split(") ", 1)[1].split()[0]
+            )
         except OSError:
             continue
         if marker.encode() in cmdline and state != "Z":
@@ -225,9 +308,11 @@ def kills(scratch: Path, trials: int, seed: int) -> list[str]:
         leftovers += sum(1 for p in tree.rglob(".asynclint-*") if p.is_file())
         shutil.rmtree(tree, ignore_errors=True)
     return [
-        f"| kills | {trials} runs of `fix` on {len(original)} files, SIGKILL/SIGTERM at random in a {full_run:.1f} s run "
-        f"(seed {seed}) | damaged files {damaged}, runs with workers left alive {orphans}, "
-        f"our temp files left after the next run {leftovers} | |"
+        (
+            f"| kills | {trials} runs of `fix` on {len(original)} files, SIGKILL/SIGTERM at random in a {full_run:.1f} s run "
+            f"(seed {seed}) | damaged files {damaged}, runs with workers left alive {orphans}, "
+            f"our temp files left after the next run {leftovers} | |"
+        )
     ]
 
 
@@ -241,7 +326,15 @@ def hostile(scratch: Path) -> list[str]:
     lines = []
     for name, text in cases.items():
         (tree / name).write_text(text)
-        command = [*ASYNCLINT, "check", "--no-cache", "--format", "json", "--exit-zero", name]
+        command = [
+            *ASYNCLINT,
+            "check",
+            "--no-cache",
+            "--format",
+            "json",
+            "--exit-zero",
+            name,
+        ]
         probe = (
             "import resource, subprocess, sys\n"
             f"p = subprocess.run({command!r}, capture_output=True, text=True)\n"
@@ -249,11 +342,25 @@ def hostile(scratch: Path) -> list[str]:
             "print(peak, p.returncode, p.stdout.replace(chr(10), ' '))\n"
         )
         started = time.monotonic()
-        out = subprocess.run([sys.executable, "-c", probe], cwd=tree, capture_output=True, text=True, timeout=900)
+        out = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=tree,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
         seconds = time.monotonic() - started
-        peak, code, report = out.stdout.split(" ", 2) if out.stdout.count(" ") >= 2 else ("0", "?", out.stdout)
+        peak, code, report = (
+            out.stdout.split(" ", 2)
+            if out.stdout.count(" ") >= 2
+            else ("0", "?", out.stdout)
+        )
         rows = _findings(report)
-        said = "; ".join(f"{r['code']} {r['message']}" for r in rows) or report.strip()[:120]
+        said = (
+            "; ".join(f"{r['code']} {r['message']}" for r in rows)
+            or report.strip()[:120]
+        )
         lines.append(
             f"| hostile | {name}: {len(text.encode()) // 1024} KB | peak RSS of the largest process "
             f"{int(peak) / 1024:,.0f} MB, {seconds:.1f} s, exit {code} | {said} |"
@@ -262,15 +369,29 @@ def hostile(scratch: Path) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("corpus", nargs="*", type=Path, help="directories of Python code (default: stdlib + site-packages)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "corpus",
+        nargs="*",
+        type=Path,
+        help="directories of Python code (default: stdlib + site-packages)",
+    )
     parser.add_argument("--parts", default="sweep,mutants,kills,hostile")
     parser.add_argument("--mutants", type=int, default=2000)
     parser.add_argument("--kills", type=int, default=32)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--write", action="store_true", help="put the summary into benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="put the summary into benchmarks/RESULTS.md",
+    )
     args = parser.parse_args()
-    corpus = args.corpus or [Path(sysconfig.get_paths()["stdlib"]), Path(sysconfig.get_paths()["purelib"])]
+    corpus = args.corpus or [
+        Path(sysconfig.get_paths()["stdlib"]),
+        Path(sysconfig.get_paths()["purelib"]),
+    ]
     parts = set(args.parts.split(","))
     rows = ["| part | input | outcome | reported |", "|---|---|---|---|"]
     with tempfile.TemporaryDirectory(prefix="asynclint-probe-") as scratch_name:
@@ -297,7 +418,9 @@ def main() -> int:
         start, end = "<!-- probe -->", "<!-- /probe -->"
         block = f"{start}\n## Reliability probe\n\n{summary}\n{end}"
         if start in text and end in text:
-            text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+            text = (
+                text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+            )
         else:
             text = text.rstrip("\n") + "\n\n" + block + "\n"
         results.write_text(text, encoding="utf-8")
