@@ -1,21 +1,32 @@
 """`asynclint check | fix | rule CODE | rules`: a thin face over the runner and the engine.
 
 Exit codes: 0 nothing found; 1 findings (or, with `fix --diff`, changes to make); 2 a usage or
-configuration error, a path that cannot be read, or an internal error (AIO002).
+configuration error, a path that cannot be read, or an internal error (AIO002).  A reader that
+closes the pipe early (`asynclint check | head -1`) changes nothing: the rest of the output is
+dropped and the exit code is the run's own, as it would be for a reader that read it all.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from asynclint import __version__
 from asynclint.config import ConfigError, Settings, load_settings, parse_target, validate_selectors
 
+if TYPE_CHECKING:
+    from asynclint.output import View
+    from asynclint.rule import FileResult
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# `--format` predates `--output-format` and spells `concise` as `text`; both set one value, so
+# the last one given wins, as with any repeated option.
+OUTPUT_FORMATS = ("concise", "full", "json", "github", "gitlab", "sarif", "text")
 
 
 def _split(values: list[str] | None, *, upper: bool = False) -> tuple[str, ...] | None:
@@ -40,9 +51,14 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--extend-select", action="append", metavar="CODES", help="add codes to the selection")
         sub.add_argument("--ignore", action="append", metavar="CODES", help="codes or prefixes to disable")
         sub.add_argument("--target-version", metavar="pyXY", help="Python the linted code must run on (e.g. py310)")
-        sub.add_argument("--format", choices=("text", "json", "github", "sarif"), default="text", help="output format")
+        sub.add_argument(
+            "--output-format", choices=OUTPUT_FORMATS, default="concise", help="how findings are shown (text: concise)"
+        )
+        sub.add_argument(
+            "--format", dest="output_format", choices=OUTPUT_FORMATS, default=argparse.SUPPRESS, help="the same as --output-format"
+        )
         sub.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
-        sub.add_argument("--statistics", action="store_true", help="count findings per code instead of listing them")
+        sub.add_argument("--statistics", action="store_true", help="count findings per code instead of listing them (JSON with --output-format json)")
         sub.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings (errors still exit 2)")
         sub.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin")
         sub.add_argument("--config", metavar="FILE", help="pyproject.toml to read [tool.asynclint] from")
@@ -64,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when files were changed (for pre-commit)")
+    fix.add_argument("--show-fixes", action="store_true", help="list the fixes applied, per file and code")
 
     rule = commands.add_parser("rule", help="explain a rule")
     rule.add_argument("code", metavar="CODE", help="a rule code (AIO101) or name (dangling-task)")
@@ -107,7 +124,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    out = sys.stdout
+    out = cast(IO[str], Stdout(sys.stdout))
     try:
         if args.command == "rules":
             return _rules(out)
@@ -142,6 +159,7 @@ def _rules(out: IO[str]) -> int:
     for rule in all_rules():
         default = "" if rule.DEFAULT else " (opt-in)"
         out.write(f"{rule.CODE}  {rule.NAME:<28} fix: {rule.FIX_AVAILABILITY.value:<9} {rule.summary()}{default}\n")
+    out.flush()
     return EXIT_CLEAN
 
 
@@ -155,25 +173,134 @@ def _rule(code: str, out: IO[str]) -> int:
     from asynclint.docs import rule_page
 
     out.write(rule_page(rule))
+    out.flush()
     return EXIT_CLEAN
 
 
-def _write(results: list, args: argparse.Namespace, out: IO[str], *, fixing: bool = False) -> None:
+class Stdout(io.TextIOBase):
+    """stdout as the faces write it: a reader that goes away early (`| head -1`) is no error.
+
+    On the first BrokenPipeError, the descriptor is pointed at /dev/null (so the interpreter's
+    own flush at exit has somewhere to go) and the rest of the output is dropped."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream, self.gone = stream, False
+
+    def _closed_by_reader(self) -> None:
+        self.gone = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, self.stream.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):  # not a real descriptor: nothing flushes it later
+            pass
+        finally:
+            os.close(devnull)
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                self.stream.write(text)
+            except BrokenPipeError:
+                self._closed_by_reader()
+        return len(text)
+
+    def write_bytes(self, data: bytes) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+                self.stream.buffer.write(data)  # type: ignore[attr-defined]
+            except BrokenPipeError:
+                self._closed_by_reader()
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._closed_by_reader()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+def _wants_color(stream: IO[str], environ: Mapping[str, str] = os.environ) -> bool:
+    """Colour on a terminal only; NO_COLOR (no-color.org) wins over FORCE_COLOR, which allows a pipe."""
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty() and environ.get("TERM") != "dumb"
+
+
+def _sources(stdin: bytes | None = None) -> Callable[[FileResult], str | None]:
+    """The text a result's lines refer to: the fixed bytes, stdin, or the file on disk."""
+    from asynclint.source import UndecodableSource, decode
+
+    def source(result: FileResult) -> str | None:
+        data = result.new_data if result.new_data is not None else stdin
+        try:
+            if data is None:
+                with open(result.path, "rb") as handle:
+                    data = handle.read()
+            return decode(data).text
+        except (OSError, UndecodableSource):
+            return None
+
+    return source
+
+
+def _write(
+    results: list[FileResult],
+    args: argparse.Namespace,
+    out: IO[str],
+    settings: Settings,
+    *,
+    fixing: bool = False,
+    stdin: bytes | None = None,
+    fixes: list[tuple[str, dict[tuple[str, str], int]]] | None = None,
+) -> None:
     from asynclint import output
 
     if args.output_file:
-        with open(args.output_file, "w", encoding="utf-8", newline="\n") as handle:
-            _write(results, argparse.Namespace(**{**vars(args), "output_file": None}), handle, fixing=fixing)
+        # The whole report is made first, then written atomically: a crash while making it
+        # leaves no empty or half-written file (and the previous report, if any, in place).
+        from asynclint.source import write_atomically
+
+        buffer = io.StringIO()
+        _render(results, args, buffer, output.View(False, _sources(stdin), settings), fixing, fixes)
+        try:
+            write_atomically(args.output_file, buffer.getvalue().encode("utf-8"))
+        except OSError as error:
+            raise ConfigError(f"--output-file {output.display_path(args.output_file)}: {error.strerror or error}") from None
         return
+    _render(results, args, out, output.View(_wants_color(out), _sources(stdin), settings), fixing, fixes)
+    out.flush()
+
+
+def _render(
+    results: list[FileResult],
+    args: argparse.Namespace,
+    out: IO[str],
+    view: View,
+    fixing: bool,
+    fixes: list[tuple[str, dict[tuple[str, str], int]]] | None,
+) -> None:
+    from asynclint import output
+
+    form = "concise" if args.output_format == "text" else args.output_format
     if args.statistics:
-        output.write_statistics(results, out)
+        (output.write_statistics_json if form == "json" else output.write_statistics)(results, out, view)
         return
-    output.FORMATS[args.format](results, out)
-    if args.format == "text" and not args.quiet:
-        out.write(output.summary(results, fixing=fixing) + "\n")
+    output.FORMATS[form](results, out, view)
+    if form in output.TEXT_FORMATS:
+        if fixes:
+            out.write(output.fixes_summary(fixes, view) + "\n\n")
+        if not args.quiet:
+            out.write(output.summary(results, fixing=fixing, view=view) + "\n")
 
 
-def _exit_code(results: list, errors: list[str], exit_zero: bool = False) -> int:
+def _exit_code(results: list[FileResult], errors: list[str], exit_zero: bool = False) -> int:
     if errors or any(r.error or r.internal_error for r in results):
         return EXIT_ERROR
     return EXIT_FINDINGS if any(r.diagnostics for r in results) and not exit_zero else EXIT_CLEAN
@@ -196,34 +323,57 @@ def _options(args: argparse.Namespace, *, fix: bool, write: bool = True) -> Any:
 def _check(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
     from asynclint.runner import collect_files, run, run_stdin
 
+    stdin = None
     if args.paths == ["-"]:
-        results = [run_stdin(sys.stdin.buffer.read(), args.stdin_filename, settings, fix=False)]
+        stdin = sys.stdin.buffer.read()
+        results = [run_stdin(stdin, args.stdin_filename, settings, fix=False)]
         errors: list[str] = []
     else:
         files, errors = collect_files(args.paths, settings)
         results = run(files, settings, _options(args, fix=False))
     errors += [r.error for r in results if r.error]
     _report_errors(errors)
-    _write(results, args, out)
+    _write(results, args, out, settings, stdin=stdin)
     return _exit_code(results, errors, args.exit_zero)
 
 
+def _fixes_applied(results: list[FileResult], settings: Settings) -> list[tuple[str, dict[tuple[str, str], int]]]:
+    """For --show-fixes: per changed file, how many findings of each code the fixes took away
+    (the original's findings less the fixed file's; counted here, only when asked for)."""
+    from collections import Counter
+
+    from asynclint.engine import lint_bytes
+
+    applied = []
+    for result in results:
+        if result.new_data is None or result.original is None:
+            continue
+        before = Counter((d.code, d.name) for d in lint_bytes(result.original, settings, result.path))
+        before.subtract((d.code, d.name) for d in result.diagnostics)
+        table = {key: count for key, count in before.items() if count > 0}
+        if table:
+            applied.append((result.path, table))
+    return applied
+
+
 def _fix(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
-    from asynclint.output import text_line
+    from asynclint.output import View, text_line
     from asynclint.runner import collect_files, run, run_stdin
 
     if args.paths == ["-"]:
         data = sys.stdin.buffer.read()
         result = run_stdin(data, args.stdin_filename, settings, fix=True)
+        code = _exit_code([result], [], args.exit_zero)
         if args.diff:
             _print_diff(result.path, data, result.new_data, out)
-            code = _exit_code([result], [])
-            return code if code == EXIT_ERROR or result.new_data is None else EXIT_FINDINGS
-        sys.stdout.buffer.write(result.new_data if result.new_data is not None else data)
-        sys.stdout.flush()
+            out.flush()
+            return code if code == EXIT_ERROR or result.new_data is None or args.exit_zero else EXIT_FINDINGS
+        cast(Stdout, out).write_bytes(result.new_data if result.new_data is not None else data)
+        out.flush()
+        view = View(_wants_color(sys.stderr))
         for d in result.diagnostics:
-            print(text_line(result.path, d), file=sys.stderr)
-        return _exit_code([result], [])
+            print(text_line(result.path, d, view), file=sys.stderr)
+        return code
 
     files, errors = collect_files(args.paths, settings)
     progress = Progress(len(files)) if Progress.wanted(sys.stderr, len(files)) else None
@@ -238,13 +388,17 @@ def _fix(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
     if args.diff:
         for result in changed:
             _print_diff(result.path, result.original or b"", result.new_data, out)
+        out.flush()
         if not args.quiet:
             fixes = sum(r.fixed for r in results)
             noun, files_noun = ("error" if fixes == 1 else "errors"), ("file" if len(changed) == 1 else "files")
             print(f"Would fix {fixes} {noun} in {len(changed)} {files_noun}.", file=sys.stderr)
         code = _exit_code(results, errors)
-        return EXIT_ERROR if code == EXIT_ERROR else (EXIT_FINDINGS if changed else EXIT_CLEAN)
-    _write(results, args, out, fixing=True)
+        if code == EXIT_ERROR:
+            return code
+        return EXIT_FINDINGS if changed and not args.exit_zero else EXIT_CLEAN
+    applied = _fixes_applied(results, settings) if args.show_fixes else None
+    _write(results, args, out, settings, fixing=True, fixes=applied)
     code = _exit_code(results, errors, args.exit_zero)
     if code == EXIT_CLEAN and changed and args.exit_non_zero_on_fix:
         return EXIT_FINDINGS
@@ -281,17 +435,19 @@ def _print_diff(path: str, old: bytes, new: bytes | None, out: IO[str]) -> None:
         return
     import difflib
 
+    from asynclint.output import display_path
     from asynclint.source import decode
 
     before = decode(old)
     after_text = new.decode(before.encoding)
     if before.bom:
         after_text = after_text.lstrip("\ufeff")
+    name = display_path(path)
     diff = difflib.unified_diff(
         before.text.splitlines(keepends=True),
         after_text.splitlines(keepends=True),
-        fromfile=path,
-        tofile=path,
+        fromfile=name,
+        tofile=name,
     )
     for line in diff:
         out.write(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")

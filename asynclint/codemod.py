@@ -6,6 +6,9 @@
 or, with `modules: [asynclint]` in `.libcst.codemod.yaml`, `codemod codemod.FixAllCommand src/`.
 They run the very engine `asynclint fix` runs (same fixes, safety, target version, re-parse and
 compile checks), so the two never disagree; the output is exact, so pass `--no-format`.
+libcst.tool reads each file as bytes and writes `Module.bytes`, which encodes `Module.encoding`
+(the PEP 263 cookie, or `utf-8-sig` for a BOM): the fixed module carries the input's encoding,
+so a latin-1, cp1252 or BOM file comes back byte for byte as `asynclint fix` writes it.
 Settings come from the project's `[tool.asynclint]` (found from the working directory), and
 `--unsafe-fixes` / `--target-version` override them.
 """
@@ -17,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import libcst as cst
-from libcst.codemod import CodemodCommand, CodemodContext
+from libcst.codemod import CodemodCommand, CodemodContext, SkipFile
 
 from asynclint.config import ConfigError, Settings, load_settings, parse_target
 from asynclint.engine import fix_text
@@ -34,7 +37,9 @@ class RuleCodemod(CodemodCommand):
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
         arg_parser.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
-        arg_parser.add_argument("--target-version", default=None, help="Python the code must run on, e.g. py310")
+        arg_parser.add_argument(
+            "--target-version", type=_target_version, default=None, help="Python the code must run on, e.g. py310"
+        )
 
     def __init__(self, context: CodemodContext, unsafe_fixes: bool = False, target_version: str | None = None) -> None:
         super().__init__(context)
@@ -57,7 +62,22 @@ class RuleCodemod(CodemodCommand):
                 self.warn(f"{d.code} {d.message}")
         if outcome.text == text:
             return tree
-        return cst.parse_module(outcome.text)
+        try:
+            outcome.text.encode(tree.encoding)
+        except UnicodeEncodeError as error:  # as `asynclint fix` does: leave the file as it is
+            raise SkipFile(f"fixed code cannot be encoded as {tree.encoding} ({error})") from None
+        # A module parsed from text is UTF-8; the file's own encoding (and BOM) must be kept.
+        return cst.parse_module(outcome.text).with_changes(encoding=tree.encoding)
+
+
+def _target_version(value: str) -> str:
+    """Checked while libcst.tool parses its arguments: a bad value is a one-line usage error
+    before any file is touched, not a traceback per file."""
+    try:
+        parse_target(value)
+    except ConfigError:
+        raise argparse.ArgumentTypeError(f"expected a version like 'py310' or 'py311', got {value!r}") from None
+    return value
 
 
 def _command(rule: type[Rule]) -> type[RuleCodemod]:

@@ -74,3 +74,15 @@ def test_unparseable_input_is_left_alone(tmp_path: Path) -> None:
     out = libcst_tool("-x", "asynclint.codemod.FixAllCommand", "--no-format", str(path), cwd=tmp_path)
     assert "Traceback" not in out.stdout
     assert path.read_text() == "async def f(): pass\n(x): int = 1\n"
+
+
+def test_readme_codemod_list_is_current() -> None:
+    import re
+
+    from asynclint.docs import CODEMODS_END, CODEMODS_START, codemod_list
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert CODEMODS_START in readme and CODEMODS_END in readme
+    listed = readme.partition(CODEMODS_START)[2].partition(CODEMODS_END)[0]
+    assert listed == "\n" + codemod_list(), "run `python -m asynclint.docs` to regenerate the README's codemod list"
+    assert re.findall(r"^- `(\w+)`", listed, re.M) == list(codemod.COMMANDS)
