@@ -105,7 +105,7 @@ class Settings:
         if names:
             anchor = parts_below(os.path.abspath(base), self.root) if base is not None else None
             return self.excludes(names, None if anchor is None else (*anchor, *names))
-        if from_root:
+        if from_root is not None:  # the root itself is never excluded by its own name
             return self.excludes(from_root, from_root)
         return self.excludes((os.path.basename(absolute),), None)
 
