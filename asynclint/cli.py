@@ -70,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--exclude", action="append", metavar="GLOBS", help="replace the default excludes")
         sub.add_argument("--extend-exclude", action="append", metavar="GLOBS", help="exclude these too")
         sub.add_argument("--force-exclude", action="store_true", help="apply excludes to files named on the command line")
+        sub.add_argument(
+            "--follow-symlinks", action="store_true", help="also collect symlinks whose targets are outside the paths given"
+        )
 
     check = commands.add_parser("check", help="report findings")
     common(check)
@@ -311,6 +314,17 @@ def _report_errors(errors: list[str]) -> None:
         print(f"asynclint: error: {message}", file=sys.stderr)
 
 
+def _collect(args: argparse.Namespace, settings: Settings) -> tuple[list[str], list[str]]:
+    """(files to check, errors), after saying which symlinks were not followed (unless -q)."""
+    from asynclint.discovery import collect_files
+
+    found = collect_files(args.paths, settings, follow_symlinks=args.follow_symlinks)
+    if not args.quiet:
+        for message in found.skipped:
+            print(f"asynclint: skipped {message}", file=sys.stderr)
+    return found.files, found.errors
+
+
 def _options(args: argparse.Namespace, *, fix: bool, write: bool = True) -> Any:
     from asynclint.runner import DEFAULT_TIMEOUT, Options
 
@@ -321,7 +335,7 @@ def _options(args: argparse.Namespace, *, fix: bool, write: bool = True) -> Any:
 
 
 def _check(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
-    from asynclint.runner import collect_files, run, run_stdin
+    from asynclint.runner import run, run_stdin
 
     stdin = None
     if args.paths == ["-"]:
@@ -329,7 +343,7 @@ def _check(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
         results = [run_stdin(stdin, args.stdin_filename, settings, fix=False)]
         errors: list[str] = []
     else:
-        files, errors = collect_files(args.paths, settings)
+        files, errors = _collect(args, settings)
         results = run(files, settings, _options(args, fix=False))
     errors += [r.error for r in results if r.error]
     _report_errors(errors)
@@ -358,7 +372,7 @@ def _fixes_applied(results: list[FileResult], settings: Settings) -> list[tuple[
 
 def _fix(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
     from asynclint.output import View, text_line
-    from asynclint.runner import collect_files, run, run_stdin
+    from asynclint.runner import run, run_stdin
 
     if args.paths == ["-"]:
         data = sys.stdin.buffer.read()
@@ -375,7 +389,7 @@ def _fix(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:
             print(text_line(result.path, d, view), file=sys.stderr)
         return code
 
-    files, errors = collect_files(args.paths, settings)
+    files, errors = _collect(args, settings)
     progress = Progress(len(files)) if Progress.wanted(sys.stderr, len(files)) else None
     try:
         results = run(files, settings, _options(args, fix=True, write=not args.diff), progress)

@@ -94,19 +94,33 @@ class Settings:
         return tuple(codes)
 
     def is_excluded(self, path: str, base: str | None = None) -> bool:
-        """Does an exclude pattern match the path, or the name of it or of a directory below `base`?
+        """Is this file (or directory) excluded?  The one answer, for walking and `--force-exclude`.
 
-        Patterns with a `/` match the path relative to the project root (`root`); plain patterns
-        match names, only of the file and of the directories between `base` (the directory being
-        walked) and it, so a project that lives under a folder called `dist` is still checked.
+        `base` is the directory being walked, when there is one; otherwise the file is seen from
+        the project root (`root`), or on its own when it lies outside the root.  See `excludes`.
         """
         absolute = os.path.abspath(path)
-        parts = [os.path.basename(absolute)]
-        if base is not None:
-            below = _relative(absolute, base)
-            if not below.startswith(".."):
-                parts = below.split("/")
-        return self.excludes_names(parts) or self.excludes_path(absolute)
+        from_root = parts_below(absolute, self.root)
+        names = parts_below(absolute, base) if base is not None else None
+        if names:
+            anchor = parts_below(os.path.abspath(base), self.root) if base is not None else None
+            return self.excludes(names, None if anchor is None else (*anchor, *names))
+        if from_root is not None:  # the root itself is never excluded by its own name
+            return self.excludes(from_root, from_root)
+        return self.excludes((os.path.basename(absolute),), None)
+
+    def excludes(self, names: Sequence[str], from_root: Sequence[str] | None) -> bool:
+        """A name pattern matches any of `names` (the file's and those of the directories between
+        the walked directory, or the project root, and it); a pattern with a `/` matches the path
+        relative to the root (`from_root`) or a directory above it up to where `names` start.
+        `from_root` is None for a file outside the root: only names apply.
+        """
+        if self.excludes_names(names):
+            return True
+        if from_root is None:
+            return False
+        first = len(from_root) - len(names) + 1
+        return any(self.excludes_path("/".join(from_root[:end])) for end in range(max(first, 1), len(from_root) + 1))
 
     def excludes_names(self, names: Iterable[str]) -> bool:
         plain, name_globs, _ = _compile_excludes((*self.exclude, *self.extend_exclude))
@@ -115,10 +129,10 @@ class Settings:
             return True
         return name_globs is not None and any(name_globs.match(name) for name in names)
 
-    def excludes_path(self, absolute: str) -> bool:
-        """Only patterns with a `/` look at the path (relative to the project root)."""
+    def excludes_path(self, relative: str) -> bool:
+        """Does a pattern with a `/` match `relative` (a path relative to the project root, `/`-separated)?"""
         path_globs = _compile_excludes((*self.exclude, *self.extend_exclude))[2]
-        return path_globs is not None and path_globs.match(_relative(absolute, self.root)) is not None
+        return path_globs is not None and path_globs.match(relative) is not None
 
     def rules_for(self, rules: Iterable[type[Rule]], path: str | None = None) -> list[type[Rule]]:
         extra = self.ignores_for(path)
@@ -150,6 +164,16 @@ def _compile_excludes(patterns: tuple[str, ...]) -> tuple[frozenset[str], re.Pat
         return re.compile("|".join(f"(?:{g})" for g in globs)) if globs else None
 
     return frozenset(names), join(name_globs), join(path_globs)
+
+
+def parts_below(path: str, start: str) -> tuple[str, ...] | None:
+    """The components of absolute `path` below directory `start`; None when it is not below it."""
+    relative = _relative(path, start)
+    if relative == ".":
+        return ()
+    if relative == ".." or relative.startswith("../") or os.path.isabs(relative):
+        return None
+    return tuple(relative.split("/"))
 
 
 def _relative(path: str, start: str) -> str:

@@ -1,12 +1,8 @@
-"""Files in, results out, in a stable order: discovery, the cache, and a crash-proof worker pool.
+"""Files in, results out, in the order given: the cache and a crash-proof worker pool.
 
-Discovery walks directories for `*.py`, skipping version-control and virtualenv directories and
-whatever `.gitignore` excludes (asked of git itself when the tree is a git checkout, so nested
-ignore files, negations and global excludes behave exactly as in git).  Paths named explicitly
-are always checked.
-
-The parent reads every file once, answers from the cache or the byte-level pre-check when it can,
-and sends the rest to worker processes, one file per worker at a time.  So when a worker dies
+Which files to check is `asynclint.discovery`'s answer.  The parent reads every file once,
+answers from the cache or the byte-level pre-check when it can, and sends the rest to worker
+processes, one file per worker at a time.  So when a worker dies
 (a segfault in libcst's native parser), hangs past the per-file time limit, or fails in any way,
 the parent knows which file it was holding: that file gets an AIO002 diagnostic, the worker is
 replaced and the run goes on.  Results come back in input order whatever the pool does.  Only
@@ -15,16 +11,12 @@ the parent writes files.
 
 from __future__ import annotations
 
-import fnmatch
-import functools
 import os
 import signal
-import subprocess
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from asynclint.cache import Cache
@@ -44,127 +36,6 @@ def available_cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-# ------------------------------------------------------------------------------ discovery
-@functools.lru_cache(maxsize=4096)
-def _is_virtualenv(directory: str) -> bool:
-    return os.path.isfile(os.path.join(directory, "pyvenv.cfg"))
-
-
-def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
-    try:
-        return subprocess.run(["git", *args], cwd=directory, capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
-def _git_files(directory: Path) -> list[str] | None:
-    """Non-ignored files under `directory` per git, or None when git cannot answer.
-
-    A directory the user names is a root: like ruff, ignore rules apply only below it, so a
-    directory that is itself ignored (a checkout inside an ignored folder) is walked without git.
-    """
-    ignored = _git(directory, "check-ignore", "-q", ".")
-    if ignored is None or ignored.returncode == 0:
-        return None
-    listed = _git(directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ".")
-    if listed is None or listed.returncode != 0:
-        return None
-    return [name for name in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
-
-
-class _GitIgnore:
-    """A small .gitignore reader for trees that are not git checkouts (common patterns only)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.patterns: list[tuple[str, bool, bool]] = []  # (pattern, anchored, directory only)
-        try:
-            lines = (root / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            lines = []
-        for raw in lines:
-            line = raw.strip()
-            if not line or line.startswith(("#", "!")):
-                continue
-            directory_only = line.endswith("/")
-            line = line.rstrip("/")
-            anchored = "/" in line
-            self.patterns.append((line.lstrip("/"), anchored, directory_only))
-
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        relative = path.relative_to(self.root).as_posix()
-        for pattern, anchored, directory_only in self.patterns:
-            if directory_only and not is_dir:
-                continue
-            if anchored:
-                if fnmatch.fnmatch(relative, pattern):
-                    return True
-            elif fnmatch.fnmatch(path.name, pattern):
-                return True
-        return False
-
-
-def _join(*parts: str) -> str:
-    path = os.path.join(*parts)
-    return path[2:] if path.startswith("./") else path  # `pkg/m.py`, as the user would write it
-
-
-def _walk(directory: Path, settings: Settings) -> Iterator[str]:
-    top = str(directory)
-    git = _git_files(directory)
-    if git is not None:
-        for relative in git:
-            if not relative.endswith(".py"):
-                continue
-            parts = relative.split("/")
-            path = _join(top, relative)
-            if settings.excludes_names(parts) or settings.excludes_path(os.path.abspath(path)):
-                continue
-            if any(_is_virtualenv(os.path.join(top, *parts[:i])) for i in range(1, len(parts))) or not os.path.isfile(path):
-                continue
-            yield path
-        return
-    ignore = _GitIgnore(directory)
-    for root, dirs, files in os.walk(top):
-        root_path = Path(root)
-        # Directories are vetted here, so a file below needs only its own name checked.
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not settings.excludes_names((d,))
-            and not settings.excludes_path(os.path.abspath(os.path.join(root, d)))
-            and not _is_virtualenv(os.path.join(root, d))
-            and not ignore.ignored(root_path / d, True)
-        )
-        for name in sorted(files):
-            if not name.endswith(".py") or settings.excludes_names((name,)):
-                continue
-            path = _join(root, name)
-            if settings.excludes_path(os.path.abspath(path)) or (ignore.patterns and ignore.ignored(root_path / name, False)):
-                continue
-            yield path
-
-
-def collect_files(paths: Iterable[str], settings: Settings = Settings()) -> tuple[list[str], list[str]]:
-    """(python files to check, error messages for paths that do not exist).
-
-    Files named explicitly are checked even when excluded, unless `force_exclude` is set.
-    """
-    files: list[str] = []
-    errors: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if settings.force_exclude and settings.is_excluded(raw):
-            continue
-        if path.is_dir():
-            files.extend(sorted(_walk(path, settings)))
-        elif path.exists() or path.is_symlink():
-            files.append(raw)
-        else:
-            errors.append(f"{raw}: No such file or directory")
-    return list(dict.fromkeys(files)), errors
 
 
 # ------------------------------------------------------------------------------ the work

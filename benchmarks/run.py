@@ -42,8 +42,8 @@ PARSE_SCRIPT = """
 import sys, libcst
 from asynclint.config import Settings
 from asynclint.engine import is_candidate
-from asynclint.runner import collect_files
-files, _ = collect_files(["."])
+from asynclint.discovery import collect_files
+files = collect_files(["."]).files
 only_candidates = sys.argv[1] == "candidates"
 for path in files:
     data = open(path, "rb").read()

@@ -49,3 +49,24 @@ def test_hooks_check_and_fix(tmp_path: Path) -> None:
     _git("add", ".", cwd=repo)
     again = _try_repo("asynclint", repo, home)
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_hooks_skip_excluded_directories(tmp_path: Path) -> None:
+    # pre-commit names every file, so the excludes hold only through --force-exclude.
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git("init", "-q", cwd=repo)
+    (repo / "pyproject.toml").write_text('[tool.asynclint]\nextend-exclude = ["generated", "src/pkg/vendored"]\n')
+    excluded = ["generated/m.py", "src/generated/m.py", "node_modules/pkg/m.py", "src/pkg/vendored/deep/m.py"]
+    for name in excluded:
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(DANGLING)
+    (repo / "src" / "pkg" / "app.py").write_text("x = 1\n")
+    _git("add", "-f", ".", cwd=repo)
+    home = tmp_path / "pre-commit-home"
+
+    check = _try_repo("asynclint", repo, home)
+    assert check.returncode == 0, check.stdout + check.stderr
+    fix = _try_repo("asynclint-fix", repo, home)
+    assert fix.returncode == 0, fix.stdout + fix.stderr
+    assert all((repo / name).read_text() == DANGLING for name in excluded)

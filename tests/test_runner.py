@@ -13,7 +13,8 @@ import pytest
 
 from asynclint import runner
 from asynclint.config import Settings
-from asynclint.runner import Options, collect_files, run
+from asynclint.discovery import collect_files
+from asynclint.runner import Options, run
 
 BLOCKING = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
 
@@ -166,16 +167,16 @@ def test_excludes(tmp_path: Path) -> None:
         (tmp_path / directory).mkdir(parents=True, exist_ok=True)
         (tmp_path / directory / "m.py").write_text(BLOCKING)
     settings = Settings(root=str(tmp_path), extend_exclude=("generated", "build/*.py"))
-    files, _ = collect_files([str(tmp_path)], settings)
+    files = collect_files([str(tmp_path)], settings).files
     assert sorted(Path(f).relative_to(tmp_path).as_posix() for f in files) == ["src/m.py"]
     named = str(tmp_path / "build" / "m.py")
-    assert collect_files([named], settings)[0] == [named]
+    assert collect_files([named], settings).files == [named]
     forced = Settings(root=str(tmp_path), extend_exclude=("build/*.py",), force_exclude=True)
-    assert collect_files([named], forced)[0] == []
+    assert collect_files([named], forced).files == []
 
 
 def test_a_project_under_a_folder_named_like_an_exclude_is_still_checked(tmp_path: Path) -> None:
     project = tmp_path / "dist" / "project"
     project.mkdir(parents=True)
     (project / "m.py").write_text(BLOCKING)
-    assert collect_files([str(project)], Settings(root=str(project)))[0] == [str(project / "m.py")]
+    assert collect_files([str(project)], Settings(root=str(project))).files == [str(project / "m.py")]
