@@ -1,8 +1,8 @@
 """The flake8 plugin through the real `flake8` command.
 
-Other flake8 plugins may be installed beside ours (flake8-bugbear, flake8-async: the `dev` extra
-installs both): the tests compare only the codes they are about, and the one test on files
-another plugin may crash on runs flake8 with our plugin and flake8's own checkers only.
+Other flake8 plugins may be installed beside ours (the `dev` extra installs flake8-bugbear): the
+tests compare only the codes they are about, and the one test on files another plugin may crash
+on (flake8-async does on files libcst rejects) runs flake8 with our plugin and its own checkers only.
 """
 
 from __future__ import annotations
