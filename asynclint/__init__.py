@@ -3,4 +3,4 @@
 Importing this package is cheap: libcst is imported only when a file is actually parsed.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.5.0"

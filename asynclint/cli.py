@@ -47,9 +47,12 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories; '-' reads stdin")
-        sub.add_argument("--select", action="append", metavar="CODES", help="comma-separated codes or prefixes to enable")
+        sub.add_argument(
+            "--select", action="append", metavar="CODES", help="comma-separated codes or prefixes (or ALL) to enable, replacing the config's selection"
+        )
         sub.add_argument("--extend-select", action="append", metavar="CODES", help="add codes to the selection")
         sub.add_argument("--ignore", action="append", metavar="CODES", help="codes or prefixes to disable")
+        sub.add_argument("--extend-ignore", action="append", metavar="CODES", help="the same as --ignore (ruff's spelling)")
         sub.add_argument("--target-version", metavar="pyXY", help="Python the linted code must run on (e.g. py310)")
         sub.add_argument(
             "--output-format", choices=OUTPUT_FORMATS, default="concise", help="how findings are shown (text: concise)"
@@ -101,28 +104,31 @@ def _settings(args: argparse.Namespace) -> Settings:
         first = args.stdin_filename if args.paths == ["-"] and args.stdin_filename else args.paths[0]
         start = Path(first) if first != "-" else Path.cwd()
         settings = load_settings(start.absolute() if start.exists() else Path.cwd())
+    selection = {
+        "--select": _split(args.select, upper=True),
+        "--extend-select": _split(args.extend_select, upper=True),
+        "--ignore": _split(args.ignore, upper=True),
+        "--extend-ignore": _split(args.extend_ignore, upper=True),
+        "--extend-safe-fixes": _split(args.extend_safe_fixes, upper=True),
+    }
+    known = codes()
+    for option, selectors in selection.items():
+        validate_selectors(selectors or (), known, option)
+    # The command line is one more source over the config file's selection (ruff's layering).
+    settings = settings.with_selection(
+        select=selection["--select"],
+        extend_select=selection["--extend-select"] or (),
+        ignore=(*(selection["--ignore"] or ()), *(selection["--extend-ignore"] or ())),
+    )
     overrides = {
-        "select": _split(args.select, upper=True),
-        "extend_select": _split(args.extend_select, upper=True),
-        "ignore": _split(args.ignore, upper=True),
-        "extend_safe_fixes": _split(args.extend_safe_fixes, upper=True),
+        "extend_safe_fixes": selection["--extend-safe-fixes"],
         "target_version": parse_target(args.target_version, "--target-version") if args.target_version else None,
         "unsafe_fixes": True if args.unsafe_fixes else None,
         "exclude": _split(args.exclude),
         "extend_exclude": _split(args.extend_exclude),
         "force_exclude": True if args.force_exclude else None,
     }
-    settings = settings.with_overrides(**overrides)
-    known = codes()
-    for where, selectors in (
-        ("select", settings.select),
-        ("extend-select", settings.extend_select),
-        ("ignore", settings.ignore),
-        ("extend-safe-fixes", settings.extend_safe_fixes),
-        *(("per-file-ignores", c) for _, c in settings.per_file_ignores),
-    ):
-        validate_selectors(selectors, known, where)
-    return settings
+    return settings.with_overrides(**overrides)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

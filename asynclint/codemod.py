@@ -22,7 +22,7 @@ from typing import Any
 import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext, SkipFile
 
-from asynclint.config import ConfigError, Settings, load_settings, parse_target
+from asynclint.config import ConfigError, load_settings, parse_target
 from asynclint.engine import fix_text
 from asynclint.registry import all_rules
 from asynclint.rule import FixAvailability, Rule
@@ -45,14 +45,14 @@ class RuleCodemod(CodemodCommand):
         super().__init__(context)
         try:
             settings = load_settings(Path.cwd())
-        except ConfigError:
-            settings = Settings()
+            target = parse_target(target_version, "--target-version") if target_version else None
+        except ConfigError as error:
+            # libcst's runner turns an Exception here into a traceback per file; SystemExit (not an
+            # Exception) stops the whole command before any file is written, with this one line.
+            raise SystemExit(f"asynclint: error: {error}") from None
         if self.RULE is not None:
-            settings = settings.with_overrides(select=(self.RULE.CODE,), extend_select=(self.RULE.CODE,), ignore=())
-        self.settings = settings.with_overrides(
-            unsafe_fixes=True if unsafe_fixes else None,
-            target_version=parse_target(target_version, "--target-version") if target_version else None,
-        )
+            settings = settings.with_selection(select=(self.RULE.CODE,))
+        self.settings = settings.with_overrides(unsafe_fixes=True if unsafe_fixes else None, target_version=target)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         text = tree.code

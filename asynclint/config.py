@@ -1,4 +1,15 @@
-"""Settings: one frozen value, read from `[tool.asynclint]` and overridden by the command line."""
+"""Settings: one frozen value, read from `[tool.asynclint]` and overridden by the command line.
+
+`load_settings(start, config_file=None)` is the one loader every face calls (CLI, flake8 plugin,
+codemods, language server); whatever the file holds, it returns `Settings` or raises one
+`ConfigError` whose message is a single line.
+
+Rule selection is ruff's: each source (the config file, then the command line) is one
+`Selection`; within a source the most specific selector wins (`ALL` < `AIO` < `AIO2` < `AIO201`,
+`ignore` winning a tie); a source that sets `select` replaces what earlier sources chose, one that
+only extends or ignores adjusts it.  `ALL` selects every rule, opt-in ones included; `AIO` and
+shorter prefixes select only the rules that are on by default.  Per-file ignores always win.
+"""
 
 from __future__ import annotations
 
@@ -22,17 +33,22 @@ DEFAULT_EXCLUDES = (
     "node_modules", "venv", "__pycache__", ".asynclint_cache", ".pytest_cache",
 )
 _TARGET = re.compile(r"^py3(\d{1,2})$")
-_CODE_PREFIX = re.compile(r"^AIO[0-9]{0,3}$")
+_CODE_PREFIX = re.compile(r"^(ALL|AIO[0-9]{0,3})$")
+ALL = "ALL"
 
 
 class ConfigError(Exception):
-    """Bad configuration or command-line selection: exit code 2."""
+    """Bad configuration or command-line selection: exit code 2.  The message is one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(message.splitlines()))
 
 
 def parse_target(value: str, where: str = "target-version") -> tuple[int, int]:
     match = _TARGET.match(value.strip().lower())
     if not match:
-        raise ConfigError(f"{where}: expected a version like 'py310' or 'py311', got {value!r}")
+        prefix = f"{where}: " if where else ""
+        raise ConfigError(f"{prefix}expected a version like 'py310' or 'py311', got {value!r}")
     return 3, int(match.group(1))
 
 
@@ -40,7 +56,7 @@ def target_from_requires_python(spec: str) -> tuple[int, int] | None:
     """The oldest 3.x a `requires-python` specifier admits, e.g. '>=3.9,<4' -> (3, 9)."""
     lowest: tuple[int, int] | None = None
     for clause in spec.split(","):
-        match = re.match(r"\s*(>=|~=|==|>)\s*3\.(\d+)", clause)
+        match = re.match(r"\s*(>=|~=|==|>)\s*3\.(\d{1,3})(?!\d)", clause)
         if not match:
             continue
         minor = int(match.group(2))  # `>3.9` still admits 3.9.1, so it counts as 3.9
@@ -49,11 +65,51 @@ def target_from_requires_python(spec: str) -> tuple[int, int] | None:
     return lowest
 
 
+def _matches(selector: str, code: str) -> bool:
+    return selector == ALL or code.startswith(selector)
+
+
+def _specificity(selector: str) -> int:
+    return 0 if selector == ALL else len(selector)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One source's rule selection.  `select` None: the source did not set it (keep what came before)."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def decides(self, rule: type[Rule]) -> bool | None:
+        """This source's say on the rule: its most specific matching selector (ignore wins a tie),
+        or None when none matches.  Opt-in rules are selected by `ALL` or their full code only."""
+        code = rule.CODE
+        chosen = max(
+            (
+                _specificity(s)
+                for s in (*(self.select or ()), *self.extend_select)
+                if _matches(s, code) and (rule.DEFAULT or s in (ALL, code))
+            ),
+            default=-1,
+        )
+        ignored = max((_specificity(s) for s in self.ignore if _matches(s, code)), default=-1)
+        if chosen < 0 and ignored < 0:
+            return None
+        return chosen > ignored
+
+    def selectors(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return (("select", self.select or ()), ("extend-select", self.extend_select), ("ignore", self.ignore))
+
+
 @dataclass(frozen=True)
 class Settings:
-    select: tuple[str, ...] = ("AIO",)
+    # The config file's selection; `select` None means "the rules that are on by default".
+    select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
+    later_selections: tuple[Selection, ...] = ()
+    """Sources layered over the config file's selection, in order (the command line)."""
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     target_version: tuple[int, int] = DEFAULT_TARGET
     unsafe_fixes: bool = False
@@ -70,17 +126,30 @@ class Settings:
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    def with_selection(
+        self, select: Sequence[str] | None = None, extend_select: Sequence[str] = (), ignore: Sequence[str] = ()
+    ) -> Settings:
+        """These settings with one more source's selection on top (a later `select` replaces)."""
+        layer = Selection(None if select is None else tuple(select), tuple(extend_select), tuple(ignore))
+        if layer == Selection():
+            return self
+        return replace(self, later_selections=(*self.later_selections, layer))
+
+    def selections(self) -> tuple[Selection, ...]:
+        return (Selection(self.select, self.extend_select, self.ignore), *self.later_selections)
+
     def is_selected(self, rule: type[Rule], extra_ignores: Sequence[str] = ()) -> bool:
-        """ruff's semantics: the most specific matching selector wins; opt-in rules need their code."""
-        code = rule.CODE
-        chosen = -1
-        for prefix in (*self.select, *self.extend_select):
-            if code.startswith(prefix) and (rule.DEFAULT or prefix == code):
-                chosen = max(chosen, len(prefix))
-        if chosen < 0:
+        """ruff's resolution: start from the default rules, then let each source have its say."""
+        if any(_matches(p, rule.CODE) for p in extra_ignores):
             return False
-        ignored = max((len(p) for p in (*self.ignore, *extra_ignores) if code.startswith(p)), default=-1)
-        return chosen > ignored
+        selected = rule.DEFAULT
+        for selection in self.selections():
+            decision = selection.decides(rule)
+            if selection.select is not None:
+                selected = bool(decision)
+            elif decision is not None:
+                selected = decision
+        return selected
 
     def ignores_for(self, path: str | None) -> tuple[str, ...]:
         if not path or not self.per_file_ignores:
@@ -142,7 +211,7 @@ class Settings:
         if safety_value == "safe":
             return True
         if safety_value == "unsafe":
-            return self.unsafe_fixes or any(code.startswith(p) for p in self.extend_safe_fixes)
+            return self.unsafe_fixes or any(_matches(p, code) for p in self.extend_safe_fixes)
         return False
 
 
@@ -184,22 +253,53 @@ def _relative(path: str, start: str) -> str:
 
 
 _KEYS = {
-    "select", "ignore", "extend-select", "per-file-ignores", "target-version", "unsafe-fixes",
+    "select", "ignore", "extend-select", "extend-ignore", "per-file-ignores", "target-version", "unsafe-fixes",
     "extend-safe-fixes", "blocking-calls", "exclude", "extend-exclude", "force-exclude",
 }
 
 
-def _codes(value: Any, key: str) -> tuple[str, ...]:
+def _kind(value: Any) -> str:
+    return {dict: "a table", list: "an array", str: "a string", bool: "a boolean"}.get(type(value), type(value).__name__)
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"[tool.asynclint] {key}: expected a list of strings")
-    return tuple(v.strip().upper() for v in value)
+        raise ConfigError(f"{where}: expected a list of strings, got {_kind(value)}")
+    return tuple(value)
+
+
+def _codes(value: Any, where: str) -> tuple[str, ...]:
+    return tuple(v.strip().upper() for v in _strings(value, where))
+
+
+def _table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table, got {_kind(value)}")
+    return value
 
 
 def validate_selectors(selectors: Iterable[str], known_codes: Iterable[str], where: str) -> None:
     known = list(known_codes)
     for selector in selectors:
-        if not _CODE_PREFIX.match(selector) or not any(code.startswith(selector) for code in known):
+        if not _CODE_PREFIX.match(selector) or not any(_matches(selector, code) for code in known):
             raise ConfigError(f"{where}: unknown rule selector {selector!r}")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    # ValueError: TOMLDecodeError, and integers too long to convert; RecursionError: deep nesting.
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError, MemoryError) as error:
+        raise ConfigError(f"{path}: cannot read: {type(error).__name__}: {error}") from None
+
+
+def _tables(data: dict[str, Any], path: Path) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """(the [tool.asynclint] table or None when absent, the [project] table), checking their shapes."""
+    tool = _table(data.get("tool", {}), f"{path}: [tool]")
+    project = _table(data.get("project", {}), f"{path}: [project]")
+    if "asynclint" not in tool:
+        return None, project
+    return _table(tool["asynclint"], f"{path}: [tool.asynclint]"), project
 
 
 def find_config(start: Path) -> tuple[Path | None, dict[str, Any], dict[str, Any]]:
@@ -214,13 +314,8 @@ def find_config(start: Path) -> tuple[Path | None, dict[str, Any], dict[str, Any
         candidate = directory / "pyproject.toml"
         if not candidate.is_file():
             continue
-        try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise ConfigError(f"{candidate}: cannot read: {error}") from error
-        tool = data.get("tool", {}).get("asynclint")
-        project = data.get("project", {}) if isinstance(data.get("project"), dict) else {}
-        if isinstance(tool, dict):
+        tool, project = _tables(_read_toml(candidate), candidate)
+        if tool is not None:
             return candidate, tool, project
         if fallback[0] is None:
             fallback = (candidate, {}, project)
@@ -228,47 +323,66 @@ def find_config(start: Path) -> tuple[Path | None, dict[str, Any], dict[str, Any
 
 
 def settings_from_table(table: dict[str, Any], project: dict[str, Any], path: Path | None) -> Settings:
+    """Settings from a [tool.asynclint] table (any shape: a wrong one is a ConfigError)."""
     where = f"{path}: [tool.asynclint]" if path else "[tool.asynclint]"
     unknown = set(table) - _KEYS
     if unknown:
         raise ConfigError(f"{where}: unknown option(s) {', '.join(sorted(unknown))}")
     settings = Settings(root=str(path.parent) if path else ".", config_file=str(path) if path else None)
     changes: dict[str, Any] = {}
-    for key in ("select", "ignore", "extend-select", "extend-safe-fixes"):
+    for key in ("select", "extend-select", "extend-safe-fixes"):
         if key in table:
-            changes[key.replace("-", "_")] = _codes(table[key], key)
+            changes[key.replace("-", "_")] = _codes(table[key], f"{where} {key}")
+    # extend-ignore is ignore's other name, as in ruff: an ignore never undoes an earlier one.
+    ignores = [_codes(table[key], f"{where} {key}") for key in ("ignore", "extend-ignore") if key in table]
+    if ignores:
+        changes["ignore"] = tuple(code for codes in ignores for code in codes)
     for key in ("blocking-calls", "exclude", "extend-exclude"):
         if key in table:
-            values = table[key]
-            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-                raise ConfigError(f"{where} {key}: expected a list of strings")
-            changes[key.replace("-", "_")] = tuple(values)
+            changes[key.replace("-", "_")] = _strings(table[key], f"{where} {key}")
     for key in ("unsafe-fixes", "force-exclude"):
         if key in table:
             if not isinstance(table[key], bool):
-                raise ConfigError(f"{where} {key}: expected true or false")
+                raise ConfigError(f"{where} {key}: expected true or false, got {_kind(table[key])}")
             changes[key.replace("-", "_")] = table[key]
     if "per-file-ignores" in table:
-        pfi = table["per-file-ignores"]
-        if not isinstance(pfi, dict):
-            raise ConfigError(f"{where} per-file-ignores: expected a table of glob = [codes]")
-        changes["per_file_ignores"] = tuple((glob, _codes(codes, "per-file-ignores")) for glob, codes in pfi.items())
+        pfi = _table(table["per-file-ignores"], f"{where} per-file-ignores")
+        changes["per_file_ignores"] = tuple(
+            (glob, _codes(codes, f"{where} per-file-ignores {glob!r}")) for glob, codes in pfi.items()
+        )
     if "target-version" in table:
-        changes["target_version"] = parse_target(str(table["target-version"]), f"{where} target-version")
-    elif isinstance(project.get("requires-python"), str):
-        found = target_from_requires_python(project["requires-python"])
+        value = table["target-version"]
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} target-version: expected a string like 'py311', got {_kind(value)}")
+        changes["target_version"] = parse_target(value, f"{where} target-version")
+    elif "requires-python" in project:
+        spec = project["requires-python"]
+        if not isinstance(spec, str):
+            raise ConfigError(f"{path}: [project] requires-python: expected a string, got {_kind(spec)}")
+        found = target_from_requires_python(spec)
         if found is not None:
             changes["target_version"] = found
-    return replace(settings, **changes)
+    settings = replace(settings, **changes)
+    check_selectors(settings, where)
+    return settings
+
+
+def check_selectors(settings: Settings, where: str) -> None:
+    """Every selector names at least one rule (a typo must not silently select nothing)."""
+    from asynclint.registry import codes
+
+    known = codes()
+    groups = [(name, selectors) for selection in settings.selections() for name, selectors in selection.selectors()]
+    groups += [("extend-safe-fixes", settings.extend_safe_fixes)]
+    groups += [(f"per-file-ignores {glob!r}", selectors) for glob, selectors in settings.per_file_ignores]
+    for name, selectors in groups:
+        validate_selectors(selectors, known, f"{where} {name}")
 
 
 def load_settings(start: Path, config_file: Path | None = None) -> Settings:
+    """The settings for files under `start` (or from `config_file`): the one loader of every face."""
     if config_file is not None:
-        try:
-            data = tomllib.loads(config_file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-            raise ConfigError(f"{config_file}: cannot read: {error}") from error
-        table = data.get("tool", {}).get("asynclint", {})
-        return settings_from_table(table, data.get("project", {}), config_file)
+        table, project = _tables(_read_toml(config_file), config_file)
+        return settings_from_table(table or {}, project, config_file)
     path, table, project = find_config(start.resolve())
     return settings_from_table(table, project, path)

@@ -29,7 +29,8 @@ from asynclint.positions import positions
 from asynclint.registry import all_rules, get_rule
 from asynclint.rule import Diagnostic, Fix, Rule, RuleContext
 from asynclint.source import SourceText, UndecodableSource, decode
-from asynclint.suppression import is_suppressed
+from asynclint.suppression import ALL as NOQA_ALL
+from asynclint.suppression import Suppressions, file_noqa_codes
 
 if TYPE_CHECKING:
     import libcst
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 MAX_PASSES = 10
 _STACK_BYTES = 512 * 1024 * 1024
 _RECURSION_LIMIT = 20_000
-_LINES = re.compile(r"\r\n|\r|\n")
 # libcst's parser is quadratic on long operator chains (measured with libcst 1.9: 2,000 terms
 # 0.7 s, 4,000 terms 3.2 s, 20,000 terms over a minute; 8,000 crash an 8 MB stack).  Such code
 # (generated tables, minified data) shows up as very long lines, which a regex finds at C speed;
@@ -199,7 +199,7 @@ def _lint_module(
         diagnostics.append(_file_diagnostic("AIO002", message))
     if reports:
         spans = positions(module, (node for rule_class, node, _, _ in reports if rule_class not in crashed))
-        lines = _LINES.split(text) if noqa else []
+        suppressions = Suppressions(text) if noqa else None
         seen: set[tuple[str, int, int]] = set()
         for rule_class, node, message, fix in reports:
             if rule_class in crashed:
@@ -209,7 +209,7 @@ def _lint_module(
             if key in seen:
                 continue
             seen.add(key)
-            if noqa and 0 < line <= len(lines) and is_suppressed(rule_class.CODE, lines[line - 1]):
+            if suppressions is not None and suppressions.suppresses(rule_class.CODE, line):
                 continue
             applicable = fix is not None and settings.fix_allowed(rule_class.CODE, fix.safety.value)
             diagnostics.append(
@@ -246,7 +246,7 @@ def _report_file_level(settings: Settings, path: str | None, diagnostic: Diagnos
 def lint_text(text: str, settings: Settings, path: str | None = None, *, noqa: bool = True) -> list[Diagnostic]:
     """Lint source text (already decoded, no BOM)."""
     rules = _selected(settings, path, text)
-    if not rules:
+    if not rules or (noqa and file_noqa_codes(text) is NOQA_ALL):
         return []  # nothing to parse: no thread hop, no libcst import
     return _deep(_lint_text, text, settings, path, noqa, rules)
 
@@ -382,7 +382,7 @@ class FixOutcome:
 
 def fix_text(text: str, settings: Settings, path: str | None = None) -> FixOutcome:
     rules = _selected(settings, path, text)
-    if not rules:
+    if not rules or file_noqa_codes(text) is NOQA_ALL:
         return FixOutcome(text, [], 0)
     return _deep(_fix_text, text, settings, path, rules)
 

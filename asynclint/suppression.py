@@ -1,7 +1,12 @@
-"""`# noqa` and `# noqa: AIO101,AIO202` for the standalone CLI (flake8 applies its own).
+"""Suppression comments, applied by the engine for every face (CLI, flake8, codemods, server).
 
-The syntax and matching are flake8's, so one comment works for both: the comment applies to the
-line a finding starts on, codes match by prefix, and a bare `# noqa` silences everything there.
+- `# noqa` silences every finding on its line, `# noqa: AIO101,AIO2` those codes (prefixes match,
+  in any case); the finding's first line is the one that counts.  The syntax is flake8's.
+- A line of its own `# asynclint: noqa` exempts the whole file, `# asynclint: noqa: AIO101,AIO2`
+  the file from those codes (ruff spells it `# ruff: noqa: ...`).
+- A line of its own `# flake8: noqa` exempts the whole file, codes or not, as in flake8 itself.
+
+Like flake8, the file-level directives are found in the raw lines, strings included.
 """
 
 from __future__ import annotations
@@ -9,8 +14,21 @@ from __future__ import annotations
 import re
 
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I)
+# flake8's own pattern (defaults.NOQA_FILE) for its spelling; ruff's freer one for ours.
+_FILE = re.compile(
+    r"^(?:[ \t\f]*# flake8[:=]\s*noqa|[ \t\f]*#[ \t]*asynclint[:=][ \t]*noqa"
+    r"(?:[ \t]*:[ \t]*(?P<codes>[A-Z]+[0-9]*(?:[ \t]*,?[ \t]*[A-Z]+[0-9]*)*))?)",
+    re.I | re.M,
+)
 _SEPARATOR = re.compile(r"[,\s]+")
+_LINES = re.compile(r"\r\n|\r|\n")
 ALL = frozenset({"*"})
+
+
+def _parse_codes(codes: str | None) -> frozenset[str]:
+    if not codes:
+        return ALL
+    return frozenset(code.upper() for code in _SEPARATOR.split(codes.strip()) if code)
 
 
 def noqa_codes(line: str) -> frozenset[str] | None:
@@ -20,14 +38,40 @@ def noqa_codes(line: str) -> frozenset[str] | None:
     match = _NOQA.search(line)
     if match is None:
         return None
-    codes = match.group("codes")
-    if not codes:
-        return ALL
-    return frozenset(code.upper() for code in _SEPARATOR.split(codes.strip()) if code)
+    return _parse_codes(match.group("codes"))
+
+
+def file_noqa_codes(text: str) -> frozenset[str] | None:
+    """The file-level exemption: None, ALL (the whole file), or the codes it names."""
+    found: set[str] = set()
+    for match in _FILE.finditer(text):
+        codes = _parse_codes(match.group("codes"))
+        if codes is ALL:
+            return ALL
+        found |= codes
+    return frozenset(found) if found else None
+
+
+def _covers(codes: frozenset[str], code: str) -> bool:
+    return codes is ALL or any(code.startswith(c) for c in codes)
 
 
 def is_suppressed(code: str, line_text: str) -> bool:
     codes = noqa_codes(line_text)
-    if codes is None:
-        return False
-    return codes is ALL or any(code.startswith(c) for c in codes)
+    return codes is not None and _covers(codes, code)
+
+
+class Suppressions:
+    """The suppression comments of one source text, for findings by code and 1-based line."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+        self.file_codes = file_noqa_codes(text)
+
+    def suppresses(self, code: str, line: int) -> bool:
+        if self.file_codes is not None and _covers(self.file_codes, code):
+            return True
+        if self._lines is None:
+            self._lines = _LINES.split(self._text)
+        return 0 < line <= len(self._lines) and is_suppressed(code, self._lines[line - 1])

@@ -97,3 +97,34 @@ def test_rule_pages_are_current() -> None:
     pages = ROOT / "docs" / "rules"
     found = {p.name: p.read_text(encoding="utf-8") for p in pages.glob("*.md")}
     assert found == rule_pages(), "run `python -m asynclint.docs` to regenerate docs/rules/"
+
+
+def _version(text: str) -> tuple[int, ...]:
+    assert re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", text), text
+    return tuple(int(part) for part in text.split("."))
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.CODE for r in RULES])
+def test_no_rule_is_newer_than_the_version(rule: type[Rule]) -> None:
+    """`## Since` names a release that exists: this one or an earlier one."""
+    from asynclint import __version__
+
+    assert _version(rule.doc_sections()["Since"].strip()) <= _version(__version__)
+
+
+def test_one_version_source() -> None:
+    """`asynclint --version`, the package metadata, the changelog and the tag name agree."""
+    import subprocess
+    import sys
+    import tomllib
+
+    from asynclint import __version__
+
+    out = subprocess.run([sys.executable, "-m", "asynclint", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"asynclint {__version__}"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and project["dynamic"] == ["version"]
+    assert f"## [{__version__}]" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    # Tags are `v` + the version; the README's pre-commit example pins the current one.
+    assert f"rev: v{__version__}" in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "v<version>" in (ROOT / "docs" / "releasing.md").read_text(encoding="utf-8")
