@@ -126,7 +126,11 @@ def test_codemod_bad_target_version_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "m.py").write_text(SOURCE)
     out = codemod("FixAllCommand", "--target-version", "3.11", "m.py", cwd=tmp_path)
     assert out.returncode != 0 and (tmp_path / "m.py").read_text() == SOURCE
-    assert error_lines(out.stderr) == ["asynclint: error: --target-version: expected a version like 'py310' or 'py311', got '3.11'"]
+    # A usage error of the command, as libcst.tool reports its own: usage text, then one line.
+    assert out.returncode == 2
+    assert error_lines(out.stderr) == [
+        "libcst.tool codemod: error: argument --target-version: expected a version like 'py310' or 'py311', got '3.11'"
+    ]
 
 
 # ------------------------------------------------------------------------------ suppression parity
