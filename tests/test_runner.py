@@ -101,15 +101,16 @@ def test_bad_inputs_end_to_end(tmp_path: Path) -> None:
     per_file: dict[str, list[str]] = {}
     for d in found:
         per_file.setdefault(d["path"], []).append(d["code"])
-    for name in ("libcst_rejects.py", "syntax_error.py", "long_expression.py", "undecodable.py", "binary.py"):
+    # 1,500 nested parentheses: CPython refuses more than 200, so it is a syntax error before libcst sees it.
+    for name in ("libcst_rejects.py", "syntax_error.py", "long_expression.py", "undecodable.py", "binary.py", "nested_parens.py"):
         assert per_file[name] == ["AIO001"], name
     assert per_file["normal.py"] == ["AIO201"] and per_file["dangling.py"] == ["AIO101"]
     assert per_file["trailing_space_line.py"] == ["AIO201"] and per_file["lone_cr.py"] == ["AIO201"]
-    assert "deep_chain.py" not in per_file and "nested_parens.py" not in per_file  # analysed, nothing to report
+    assert "deep_chain.py" not in per_file  # analysed, nothing to report
 
     fixed = subprocess.run([*command, "fix", "--unsafe-fixes", ".", "--no-cache"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert "Traceback" not in fixed.stderr
-    assert fixed.returncode == 2  # lone_cr.py cannot be reproduced by libcst: AIO002, untouched
+    assert fixed.returncode == 1  # lone_cr.py cannot be reproduced by libcst: AIO003, untouched
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.suffix == ".py"}
     for name in (*BAD_INPUTS, *BAD_BYTES):
         if name != "trailing_space_line.py":
