@@ -22,12 +22,18 @@ def _misbehave(path: str, data: bytes, settings: Settings, fix: bool) -> object:
     name = Path(path).name
     if name.startswith("segv"):
         import ctypes
+        import faulthandler
 
+        # pytest's faulthandler writes to the terminal, past output capture: send the report to
+        # a file beside the input instead, for the test to read.
+        faulthandler.enable(open(Path(path).with_suffix(".fault"), "w"))  # noqa: SIM115 - open until the crash
         ctypes.string_at(0)  # a real segmentation fault in the worker
     if name.startswith("hang"):
         time.sleep(600)
     if name.startswith("raise"):
-        raise MemoryError("out of memory while analysing")
+        raise LookupError("a bug outside the engine")
+    if name.startswith("memory"):
+        raise MemoryError
     if name.startswith("slow"):
         time.sleep(0.5)
     return ORIGINAL_WORK(path, data, settings, fix)
@@ -45,7 +51,7 @@ def misbehaving_workers(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_dead_hung_and_failing_workers_are_replaced(tmp_path: Path, misbehaving_workers: None) -> None:
-    names = ["a.py", "segv.py", "b.py", "hang.py", "c.py", "raise.py", "d.py"]
+    names = ["a.py", "segv.py", "b.py", "hang.py", "c.py", "raise.py", "d.py", "memory.py"]
     for name in names:
         (tmp_path / name).write_text(BLOCKING)
     files = [str(tmp_path / n) for n in names]
@@ -56,10 +62,13 @@ def test_dead_hung_and_failing_workers_are_replaced(tmp_path: Path, misbehaving_
         assert [d.code for d in by_name[good].diagnostics] == ["AIO201"]
     (segv,) = by_name["segv.py"].diagnostics
     assert segv.code == "AIO002" and "SIGSEGV" in segv.message
+    assert "Fatal Python error: Segmentation fault" in (tmp_path / "segv.fault").read_text()
     (hang,) = by_name["hang.py"].diagnostics
     assert hang.code == "AIO002" and "per-file limit of 2 s" in hang.message
     (failed,) = by_name["raise.py"].diagnostics
-    assert failed.code == "AIO002" and "MemoryError" in failed.message
+    assert failed.code == "AIO002" and "LookupError: a bug outside the engine" in failed.message
+    (memory,) = by_name["memory.py"].diagnostics  # out of memory is the file's size, not a bug: AIO001
+    assert memory.code == "AIO001" and "GB of memory" in memory.message
 
 
 def test_results_keep_input_order_whatever_finishes_first(tmp_path: Path, misbehaving_workers: None) -> None:
