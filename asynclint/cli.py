@@ -1,7 +1,8 @@
 """`asynclint check | fix | rule CODE | rules`: a thin face over the runner and the engine.
 
 Exit codes: 0 nothing found; 1 findings (or, with `fix --diff`, changes to make); 2 a usage or
-configuration error, a path that cannot be read, or an internal error (AIO002).  A reader that
+configuration error, a path that cannot be read, or an internal error (AIO002); 128 + the signal
+when interrupted (130 for Ctrl-C, 143 for SIGTERM), after stopping the workers.  A reader that
 closes the pipe early (`asynclint check | head -1`) changes nothing: the rest of the output is
 dropped and the exit code is the run's own, as it would be for a reader that read it all.
 """
@@ -11,7 +12,9 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
@@ -27,6 +30,14 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # `--format` predates `--output-format` and spells `concise` as `text`; both set one value, so
 # the last one given wins, as with any repeated option.
 OUTPUT_FORMATS = ("concise", "full", "json", "github", "gitlab", "sarif", "text")
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so the same clean-up runs (the worker pool stops its workers)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
 
 
 def _split(values: list[str] | None, *, upper: bool = False) -> tuple[str, ...] | None:
@@ -150,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"asynclint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    # Only the main thread may set handlers; a host calling main() from another keeps its own.
+    handling = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if handling else None
     try:
         if args.command == "check":
             return _check(args, settings, out)
@@ -157,9 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"asynclint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         print("asynclint: interrupted", file=sys.stderr)
-        return 130
+        return 128 + (signal.SIGTERM if isinstance(interrupt, _Terminated) else signal.SIGINT)
+    finally:
+        if handling:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def _rules(out: IO[str]) -> int:

@@ -58,7 +58,7 @@ class RuleCodemod(CodemodCommand):
         text = tree.code
         outcome = fix_text(text, self.settings, self.context.filename)
         for d in outcome.diagnostics:
-            if d.code in ("AIO001", "AIO002"):
+            if d.code in ("AIO001", "AIO002", "AIO003"):
                 self.warn(f"{d.code} {d.message}")
         if outcome.text == text:
             return tree

@@ -3,7 +3,14 @@
 Per file: one libcst parse, one `Analysis` walk of our own that also collects the nodes the
 selected rules asked for, then each rule's `visit_<Node>` handlers run over those nodes.  Positions
 are computed only when something was reported.  Fixing repeats lint -> apply until nothing changes
-(at most `MAX_PASSES`), and the result must parse and compile or the file is left alone.
+(at most `MAX_PASSES`); the result must re-parse in libcst, and compile too when the running
+Python compiles the original (code for a newer Python is checked by libcst alone), or the file is
+left alone.
+
+File-level findings: AIO001 when the file cannot be analysed (syntax error, undecodable, nesting
+or size beyond what libcst can take, or more memory than the process may use), AIO002 when
+asynclint itself failed, AIO003 when the file's findings cannot be fixed because libcst cannot
+write it back exactly (then `check` does not mark them fixable either).
 
 Everything runs in one worker thread with a large stack and a raised recursion limit, so deep but
 valid code is analysed instead of given up (libcst's visitors and code generator recurse).
@@ -44,11 +51,13 @@ _RECURSION_LIMIT = 20_000
 # only then is CPython's much faster parser asked how large the largest statement is.
 _LONG_LINE = re.compile(r"[^\r\n]{10000}")
 MAX_STATEMENT_NODES = 12_000
+# CPython's tokenizer refuses more than 200 nested brackets in every version (MAXLEVEL).
+_TOO_MANY_PARENTHESES = "too many nested parentheses"
 T = TypeVar("T")
 
 
 class _Stop(Exception):
-    """Analysis of this file ends here with one diagnostic (AIO001 or AIO002)."""
+    """Analysis of this file ends here with one diagnostic (AIO001, AIO002 or AIO003)."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.message)
@@ -64,6 +73,23 @@ def _file_diagnostic(code: str, message: str, line: int = 1, column: int = 1) ->
 def internal_error(message: str) -> Diagnostic:
     """AIO002 for a file: asynclint (not the file) failed."""
     return _file_diagnostic("AIO002", message)
+
+
+def out_of_memory(limit: int | None) -> Diagnostic:
+    """AIO001 for a file whose analysis needed more memory than the process may use."""
+    if limit is None:
+        return _file_diagnostic("AIO001", "ran out of memory while analysing")
+    return _file_diagnostic("AIO001", f"needs more than {limit / 2**30:.1f} GB of memory to analyse (the limit per worker)")
+
+
+def memory_limit() -> int | None:
+    """This process's address-space limit in bytes (the runner sets one in each worker), or None."""
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return None if soft == resource.RLIM_INFINITY else soft
 
 
 def is_candidate(content: bytes | str, settings: Settings, path: str | None = None) -> bool:
@@ -114,36 +140,90 @@ def _quiet_compile(text: str, path: str | None, flags: int = 0) -> Any:
         return compile(text, path or "<input>", "exec", flags=flags, dont_inherit=True)
 
 
-def _check_size(text: str, path: str | None) -> None:
-    if _LONG_LINE.search(text) is None:
-        return
+def _syntax_error(error: SyntaxError) -> _Stop:
+    return _Stop(_file_diagnostic("AIO001", f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1))
+
+
+def _cpython_parse(text: str, path: str | None) -> SyntaxError | ValueError | None:
+    """Ask CPython's parser first (C speed, about a tenth of libcst's parse), and keep its error.
+
+    It refuses the nesting that makes libcst's parser take gigabytes (10,000 nested parentheses:
+    10.6 GB; 2,983 nested lambdas, the most it accepts, cost libcst 1.7 GB).  A syntax error is
+    kept, not reported: the code may be for a newer Python than this one, which libcst can parse.
+    """
     try:
         tree = _quiet_compile(text, path, ast.PyCF_ONLY_AST)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return  # libcst will report it
-    largest = max((sum(1 for _ in ast.walk(statement)) for statement in tree.body), default=0)
-    if largest > MAX_STATEMENT_NODES:
-        message = f"a statement of {largest:,} syntax nodes is too large to analyse (limit {MAX_STATEMENT_NODES:,})"
-        raise _Stop(_file_diagnostic("AIO001", message))
+    except SyntaxError as error:
+        if error.msg.startswith(_TOO_MANY_PARENTHESES):
+            raise _syntax_error(error) from None
+        return error
+    except (MemoryError, RecursionError):  # its parser's stack overflowed
+        raise _Stop(_file_diagnostic("AIO001", "too deeply nested to analyse")) from None
+    except ValueError as error:  # null bytes (a SyntaxError from Python 3.12)
+        return error
+    if _LONG_LINE.search(text) is not None:
+        largest = max((sum(1 for _ in ast.walk(statement)) for statement in tree.body), default=0)
+        if largest > MAX_STATEMENT_NODES:
+            message = f"a statement of {largest:,} syntax nodes is too large to analyse (limit {MAX_STATEMENT_NODES:,})"
+            raise _Stop(_file_diagnostic("AIO001", message))
+    return None
 
 
 def _parse(text: str, path: str | None) -> libcst.Module:
-    _check_size(text, path)
+    cpython_error = _cpython_parse(text, path)
     try:
         return cst.parse_module(text)
     except RecursionError:
         raise _Stop(_file_diagnostic("AIO001", "too deeply nested to analyse")) from None
-    except cst.ParserSyntaxError as error:
-        # Tell a real syntax error (CPython's words) from valid Python that libcst rejects.
-        try:
-            _quiet_compile(text, path, ast.PyCF_ONLY_AST)
-        except SyntaxError as syntax:
-            message = f"syntax error: {syntax.msg}"
-            raise _Stop(_file_diagnostic("AIO001", message, syntax.lineno or 1, syntax.offset or 1)) from None
-        except (ValueError, RecursionError, MemoryError) as other:
-            raise _Stop(_file_diagnostic("AIO001", f"cannot be compiled: {other}")) from None
+    except (cst.ParserSyntaxError, cst.CSTValidationError) as error:
+        # libcst's native parser accepts some code CPython rejects (`[x for*_ in y]`, which only
+        # CPython's compiler refuses) and then fails to build its nodes: CSTValidationError.
+        # Either way CPython's words say why.
+        if cpython_error is None:
+            try:
+                _quiet_compile(text, path)
+            except SyntaxError as compile_error:
+                cpython_error = compile_error
+            except (ValueError, RecursionError, MemoryError):
+                pass
+        if isinstance(cpython_error, SyntaxError):
+            raise _syntax_error(cpython_error) from None
+        if cpython_error is not None:
+            raise _Stop(_file_diagnostic("AIO001", f"cannot be compiled: {cpython_error}")) from None
+        if isinstance(error, cst.CSTValidationError):
+            raise _Stop(_file_diagnostic("AIO001", f"valid Python that libcst cannot parse ({error})")) from None
         message = f"valid Python that libcst cannot parse (at line {error.editor_line}, column {error.editor_column})"
         raise _Stop(_file_diagnostic("AIO001", message, error.editor_line, error.editor_column)) from None
+
+
+def _unfixable(module: libcst.Module, text: str) -> str | None:
+    """Why fixes cannot be applied to this file, or None when they can."""
+    if module.code != text:
+        return "libcst does not reproduce this file exactly"
+    try:
+        module.config_for_parsing  # noqa: B018 - fix templates are parsed with it; it validates the file's indent
+    except ValueError as error:  # a form feed in the indentation
+        return f"libcst cannot write code in this file's layout ({error})"
+    return None
+
+
+def _honest(diagnostics: list[Diagnostic], module: libcst.Module, text: str, settings: Settings, path: str | None) -> list[Diagnostic]:
+    """The diagnostics, with no fix marked applicable that `fix` would not apply (and AIO003 saying why)."""
+    if not any(d.applicable for d in diagnostics):
+        return diagnostics
+    reason = _unfixable(module, text)
+    if reason is None:
+        return diagnostics
+    unfixable = _report_file_level(settings, path, _file_diagnostic("AIO003", f"findings cannot be fixed: {reason}"))
+    return [*(replace(d, applicable=False) for d in diagnostics), *unfixable]
+
+
+def _compiles(text: str, path: str | None) -> bool:
+    try:
+        _quiet_compile(text, path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 # ------------------------------------------------------------------------------ linting
@@ -190,6 +270,8 @@ def _lint_module(
                 continue
             try:
                 handle(node)
+            except MemoryError:
+                raise  # not a bug in the rule: the file needs more memory than the process may use
             except Exception as error:  # a rule bug (RecursionError too) must not take the file or the run down
                 crashed[rule_class] = error
 
@@ -236,9 +318,9 @@ def _selected(settings: Settings, path: str | None, content: bytes | str) -> lis
 
 
 def _report_file_level(settings: Settings, path: str | None, diagnostic: Diagnostic) -> list[Diagnostic]:
-    """AIO001 honours selection (a project may ignore it for deliberately broken files)."""
+    """AIO001 and AIO003 honour selection (a project may ignore them for deliberately odd files)."""
     rule = get_rule(diagnostic.code)
-    if diagnostic.code == "AIO001" and rule is not None and not settings.is_selected(rule, settings.ignores_for(path)):
+    if diagnostic.code in ("AIO001", "AIO003") and rule is not None and not settings.is_selected(rule, settings.ignores_for(path)):
         return []
     return [diagnostic]
 
@@ -260,13 +342,16 @@ def _lint_text(
     try:
         module = _parse(text, path)
         result = _lint_module(module, text, settings, rules, noqa, path)
+        diagnostics = _honest(result.diagnostics, module, text, settings, path)
     except _Stop as stop:
         return _report_file_level(settings, path, stop.diagnostic)
     except RecursionError:
         return _report_file_level(settings, path, _file_diagnostic("AIO001", "too deeply nested to analyse"))
+    except MemoryError:
+        return _report_file_level(settings, path, out_of_memory(memory_limit()))
     except Exception as error:  # a bug outside the rules must not take down the host (flake8, a worker)
         return [internal_error(f"{type(error).__name__}: {error}")]
-    return sorted(result.diagnostics, key=_order)
+    return sorted(diagnostics, key=_order)
 
 
 def _order(d: Diagnostic) -> tuple[int, int, str]:
@@ -391,10 +476,9 @@ def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[t
     original = text  # whatever fails below, this is what the file keeps
     try:
         module = _parse(text, path)
-        if module.code != text:
-            message = "not fixed: libcst does not reproduce this file exactly"
+        if _unfixable(module, text) is not None:
             result = _lint_module(module, text, settings, rules, True, path)
-            return FixOutcome(text, sorted([*result.diagnostics, _file_diagnostic("AIO002", message)], key=_order), 0)
+            return FixOutcome(text, sorted(_honest(result.diagnostics, module, text, settings, path), key=_order), 0)
         fixed = 0
         for _ in range(MAX_PASSES):
             result = _lint_module(module, text, settings, rules, True, path)
@@ -403,7 +487,10 @@ def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[t
                 break
             try:
                 new_text = _apply(module, result.analysis, chosen).code
-                new_module = _parse(new_text, path)
+                # With the original's parser config, so the output is read as the same grammar.
+                new_module = cst.parse_module(new_text, config=module.config_for_parsing)
+            except MemoryError:
+                raise
             except Exception as error:  # noqa: BLE001 - reported, the file is left untouched
                 message = f"fix failed and was not applied: {type(error).__name__}: {error}"
                 return _unchanged(original, settings, path, rules, message)
@@ -412,7 +499,10 @@ def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[t
             text, module, fixed = new_text, new_module, fixed + len(chosen)
         else:
             result = _lint_module(module, text, settings, rules, True, path)
-        if text != original:
+        # libcst re-parsed every pass's output above; compile() adds the checks it lacks (names
+        # bound twice, `await` outside a coroutine), but only where this Python compiles the
+        # original: code for a newer Python, or with a compile error of its own, cannot tell.
+        if text != original and _compiles(original, path):
             try:
                 _quiet_compile(text, path)
             except (SyntaxError, ValueError) as error:
@@ -424,6 +514,8 @@ def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[t
     except RecursionError:
         diagnostic = _file_diagnostic("AIO001", "too deeply nested to analyse")
         return FixOutcome(original, _report_file_level(settings, path, diagnostic), 0)
+    except MemoryError:
+        return FixOutcome(original, _report_file_level(settings, path, out_of_memory(memory_limit())), 0)
     except Exception as error:  # a bug outside the rules: report it, change nothing
         return FixOutcome(original, [internal_error(f"{type(error).__name__}: {error}")], 0)
 
@@ -446,14 +538,16 @@ def fix_one(text: str, settings: Settings, path: str | None, code: str, line: in
 def _fix_one(text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], line: int, column: int) -> str | None:
     try:
         module = _parse(text, path)
-        if module.code != text:
+        if _unfixable(module, text) is not None:
             return None
         result = _lint_module(module, text, settings, rules, True, path)
         fixes = [d.fix for d in result.diagnostics if (d.line, d.column) == (line, column) and d.fix is not None]
         if not fixes or fixes[0].safety.value == "display-only":
             return None
         new_text = _apply(module, result.analysis, fixes[:1]).code
-        _quiet_compile(new_text, path)
+        cst.parse_module(new_text, config=module.config_for_parsing)
+        if _compiles(text, path):
+            _quiet_compile(new_text, path)
         return new_text
     except Exception:  # noqa: BLE001 - no quick fix is better than a broken one
         return None

@@ -7,12 +7,20 @@ processes, one file per worker at a time.  So when a worker dies
 the parent knows which file it was holding: that file gets an AIO002 diagnostic, the worker is
 replaced and the run goes on.  Results come back in input order whatever the pool does.  Only
 the parent writes files.
+
+Workers die with the parent, however it dies (SIGKILL included): on Linux the kernel sends them
+SIGKILL (`PR_SET_PDEATHSIG`), elsewhere a thread in each worker watches for the parent to go.
+An orphan would keep the parent's stdout open, so `asynclint check | cat` would never end.
+Each worker's address space is limited (`RLIMIT_AS`: half the physical memory shared among the
+workers, at least `MIN_MEMORY`), so a file libcst needs gigabytes for is reported as AIO001
+instead of taking the machine down.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -21,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from asynclint.cache import Cache
 from asynclint.config import Settings
-from asynclint.rule import FileResult
+from asynclint.rule import Diagnostic, FileResult
 from asynclint.source import write_atomically
 
 if TYPE_CHECKING:
@@ -31,6 +39,10 @@ if TYPE_CHECKING:
 # analysing: a warm run answered from the cache needs neither.
 
 DEFAULT_TIMEOUT = 60.0  # seconds per file; libcst needs over a minute only for pathological input
+MIN_MEMORY = 2 * 2**30  # bytes of address space per worker, whatever the share: its 512 MB stack included
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
 def available_cpus() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -46,6 +58,22 @@ class Options:
     jobs: int = 0  # 0: the CPUs available
     timeout: float = DEFAULT_TIMEOUT
     cache: bool = True
+    max_memory: int = 0  # bytes of address space per worker; 0: `worker_memory(workers)`
+
+
+def worker_memory(workers: int) -> int | None:
+    """Each worker's share of the address space: half the physical memory split among the workers
+    (the parent, the page cache and the rest of the machine keep the other half), but at least
+    `MIN_MEMORY`, which every ordinary file fits in.  None where it cannot be known or set."""
+    try:
+        import resource
+
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    except (ImportError, AttributeError, ValueError, OSError):  # not on Unix
+        return None
+    share = max(MIN_MEMORY, physical // 2 // max(1, workers))
+    return share if hard == resource.RLIM_INFINITY else min(share, hard)
 
 
 def _read(path: str) -> bytes | str:
@@ -72,8 +100,45 @@ def _work(path: str, data: bytes, settings: Settings, fix: bool) -> FileResult:
     return result
 
 
-def _worker_main(connection: Connection, settings: Settings, fix: bool) -> None:
+def _die_with(parent: int) -> None:
+    """End this worker when `parent` (the process that started it) ends."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+            # The parent may have died before prctl took effect: then we were already re-parented.
+            if os.getppid() != parent:
+                os._exit(1)
+            return
+    import threading
+
+    threading.Thread(target=_watch_parent, args=(parent,), name="asynclint-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    # An orphan is re-parented (to init or a subreaper), so the parent's pid stops being ours.
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _limit_memory(limit: int | None) -> None:
+    if limit is None:
+        return
+    import resource
+
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (ValueError, OSError):  # a platform that does not enforce it: the engine then reports no limit
+        pass
+
+
+def _worker_main(connection: Connection, settings: Settings, fix: bool, parent: int, memory: int | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a fork inherits the CLI's handler, which raises
+    _die_with(parent)
+    _limit_memory(memory)
     while True:
         try:
             job = connection.recv()
@@ -84,6 +149,10 @@ def _worker_main(connection: Connection, settings: Settings, fix: bool) -> None:
         index, path, data = job
         try:
             result = _work(path, data, settings, fix)
+        except MemoryError:
+            from asynclint.engine import memory_limit, out_of_memory
+
+            result = FileResult(path, [out_of_memory(memory_limit())])
         except BaseException as error:  # noqa: BLE001 - anything here is reported on the file
             from asynclint.engine import internal_error
 
@@ -95,9 +164,10 @@ def _worker_main(connection: Connection, settings: Settings, fix: bool) -> None:
 
 
 class _Worker:
-    def __init__(self, context: Any, settings: Settings, fix: bool) -> None:
+    def __init__(self, context: Any, settings: Settings, fix: bool, memory: int | None) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, settings, fix), daemon=True)
+        arguments = (child, settings, fix, os.getpid(), memory)
+        self.process = context.Process(target=_worker_main, args=arguments, daemon=True)
         self.process.start()
         child.close()
         self.job: tuple[int, str] | None = None
@@ -133,8 +203,19 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _death(process: Any) -> str:
+def _death(process: Any, memory: int | None) -> Diagnostic:
+    """The diagnostic for the file a worker was holding when it died."""
+    from asynclint.engine import internal_error, out_of_memory
+
     code = process.exitcode
+    # libcst's native parser (Rust) aborts when an allocation fails, rather than raising
+    # MemoryError: under the memory limit, that is the file needing more than its share.
+    if memory is not None and code == -signal.SIGABRT:
+        return out_of_memory(memory)
+    return internal_error(_death_message(code))
+
+
+def _death_message(code: int | None) -> str:
     if code is not None and code < 0:
         try:
             return f"the worker died from signal {signal.Signals(-code).name}"
@@ -153,8 +234,9 @@ def _pool(jobs: list[tuple[int, str, bytes]], settings: Settings, options: Optio
 
     context = _context()
     size = min(options.jobs or available_cpus(), len(jobs))
+    memory = options.max_memory or worker_memory(size)
     queue = deque(jobs)
-    workers = [_Worker(context, settings, options.fix) for _ in range(size)]
+    workers = [_Worker(context, settings, options.fix, memory) for _ in range(size)]
     try:
         for worker in workers:
             if queue:
@@ -172,10 +254,11 @@ def _pool(jobs: list[tuple[int, str, bytes]], settings: Settings, options: Optio
                     try:
                         _, result = worker.connection.recv()
                     except (EOFError, OSError):
-                        result, replace = FileResult(path, [internal_error(_death(worker.process))]), True
+                        worker.process.join(timeout=1)
+                        result, replace = FileResult(path, [_death(worker.process, memory)]), True
                 elif worker.process.sentinel in ready or not worker.process.is_alive():
                     worker.process.join(timeout=1)
-                    result, replace = FileResult(path, [internal_error(_death(worker.process))]), True
+                    result, replace = FileResult(path, [_death(worker.process, memory)]), True
                 elif time.monotonic() >= worker.deadline:
                     message = f"analysis took longer than the per-file limit of {options.timeout:g} s"
                     result, replace = FileResult(path, [internal_error(message)]), True
@@ -184,7 +267,7 @@ def _pool(jobs: list[tuple[int, str, bytes]], settings: Settings, options: Optio
                 yield index, result
                 if replace:
                     worker.stop(kill=True)
-                    new = _Worker(context, settings, options.fix)
+                    new = _Worker(context, settings, options.fix, memory)
                     workers[workers.index(worker)] = new
                     worker = new
                 worker.job = None

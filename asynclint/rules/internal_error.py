@@ -8,9 +8,10 @@ class InternalError(Rule):
 
     ## What it does
     Reports that a rule crashed on this file (the message names the rule and the exception), that
-    the fixes produced code that does not compile (the file is then left unchanged), or that
-    libcst does not reproduce the file exactly, so it is not fixed. The run goes on with the other
-    rules and files, and the exit code is 2.
+    the fixes produced code that libcst cannot parse, or that does not compile while the original
+    does (the file is then left unchanged), or that the worker analysing the file died or ran past
+    the per-file time limit. The run goes on with the other rules and files, and the exit code is 2.
+    A file that cannot be analysed is AIO001, and one whose fixes cannot be written back is AIO003.
 
     ## Why is this bad?
     It is a bug in asynclint (or libcst), never in your code: please report it with the file.
