@@ -20,7 +20,7 @@ from typing import Any
 from asynclint import __version__
 from asynclint.config import Settings
 from asynclint.rule import Diagnostic
-from asynclint.source import write_atomically
+from asynclint.source import NotWritten, write_atomically
 
 DIRECTORY = ".asynclint_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by asynclint.\n"
@@ -119,5 +119,5 @@ class Cache:
                 if not (directory / name).exists():
                     (directory / name).write_text(content, encoding="utf-8")
             write_atomically(str(self.file), json.dumps(self.entries, separators=(",", ":")).encode())
-        except OSError:
+        except (OSError, NotWritten):
             pass  # a read-only checkout still gets its results, just not cached

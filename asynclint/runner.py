@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from asynclint.cache import Cache
 from asynclint.config import Settings
 from asynclint.rule import FileResult
-from asynclint.source import write_atomically
+from asynclint.source import NotWritten, read_file, write_atomically
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -178,9 +178,9 @@ class Options:
 
 
 def _read(path: str) -> bytes | str:
+    """The file's bytes, or an error; never blocks (see read_file)."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_file(path)[0]
     except OSError as error:
         return f"{path}: cannot read: {error.strerror or error}"
 
@@ -367,11 +367,7 @@ def run(
         if options.fix and result.new_data is not None:
             result.original = data
             if options.write:
-                try:
-                    write_atomically(result.path, result.new_data)
-                except OSError as error:
-                    result.error = f"{result.path}: cannot write: {error.strerror or error}"
-                    result.new_data, result.original, result.fixed = None, None, 0
+                _write(result, data, settings)
         elif cache is not None and not result.internal_error and not result.error:
             cache.put(result.path, data, result.diagnostics, result.dependencies)
         results[index] = result
@@ -380,6 +376,26 @@ def run(
     if cache is not None:
         cache.save()
     return [results[i] for i in range(len(files))]
+
+
+def _write(result: FileResult, data: bytes, settings: Settings) -> None:
+    """Replace the file with its fixed bytes, only over the bytes that were read; else say why.
+
+    A file left unwritten keeps every finding its bytes have, fixable ones included: the worker
+    sent only those the fixes left, so they are found again here (a rare path, in-process).
+    """
+    assert result.new_data is not None
+    try:
+        write_atomically(result.path, result.new_data, expected=data)
+        return
+    except NotWritten as error:
+        result.error = f"{result.path}: not fixed: {error}"
+    except OSError as error:
+        result.error = f"{result.path}: cannot write: {error.strerror or error}"
+    from asynclint.engine import lint_bytes
+
+    result.diagnostics = [d.portable() for d in lint_bytes(data, settings, result.path)]
+    result.new_data, result.original, result.fixed = None, None, 0
 
 
 def run_stdin(data: bytes, path: str | None, settings: Settings, fix: bool) -> FileResult:
