@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from asynclint.cache import Cache
+from asynclint.cache import Cache, Signature, signature
 from asynclint.config import Settings
 from asynclint.rule import FileResult
 from asynclint.source import NotWritten, read_file, write_atomically
@@ -177,12 +177,14 @@ class Options:
     cache: bool = True
 
 
-def _read(path: str) -> bytes | str:
-    """The file's bytes, or an error; never blocks (see read_file)."""
+def _read(path: str) -> tuple[bytes, Signature] | str:
+    """The file's bytes and the cache signature of the stat taken before reading them, or an error."""
+    taken = time.time_ns()  # before the fstat: the earlier, the more signatures count as racy
     try:
-        return read_file(path)[0]
+        data, stat = read_file(path)
     except OSError as error:
         return f"{path}: cannot read: {error.strerror or error}"
+    return data, signature(stat, taken)
 
 
 def _work(path: str, data: bytes, settings: Settings, fix: bool) -> FileResult:
@@ -334,22 +336,23 @@ def run(
     results: dict[int, FileResult] = {}
     cache = Cache.open(settings) if options.cache else None
     jobs: list[tuple[int, str, bytes]] = []
-    originals: dict[int, bytes] = {}
+    originals: dict[int, tuple[bytes, Signature]] = {}
 
     def reusable(cached: list[Any] | None) -> bool:
         # A cached result answers a check; a fix can only skip files known to be clean.
         return cached is not None and not (options.fix and cached)
 
     for index, path in enumerate(files):
-        cached = cache.get_unchanged(path) if cache is not None else None  # by size and mtime: no read
+        cached = cache.get_unchanged(path) if cache is not None else None  # by its stat: no read
         if reusable(cached):
             results[index] = FileResult(path, cached)
             continue
-        data = _read(path)
-        if isinstance(data, str):
-            results[index] = FileResult(path, error=data)
+        read = _read(path)
+        if isinstance(read, str):
+            results[index] = FileResult(path, error=read)
             continue
-        cached = cache.get(path, data) if cache is not None else None
+        data, stat = read
+        cached = cache.get(path, data, stat) if cache is not None else None
         if reusable(cached):
             results[index] = FileResult(path, cached)
             continue
@@ -358,18 +361,18 @@ def run(
         if not is_candidate(data, settings, path):
             results[index] = FileResult(path)
             if cache is not None:
-                cache.put(path, data, [])
+                cache.put(path, data, stat, [])
         else:
             jobs.append((index, path, data))
-            originals[index] = data
+            originals[index] = read
     for index, result in _pool(jobs, settings, options) if jobs else ():
-        data = originals.pop(index)
+        data, stat = originals.pop(index)
         if options.fix and result.new_data is not None:
             result.original = data
             if options.write:
                 _write(result, data, settings)
         elif cache is not None and not result.internal_error and not result.error:
-            cache.put(result.path, data, result.diagnostics, result.dependencies)
+            cache.put(result.path, data, stat, result.diagnostics, result.dependencies)
         results[index] = result
         if on_result is not None:
             on_result(result)
