@@ -1,10 +1,17 @@
-"""The content-hash cache: an unchanged file is never analysed twice.
+"""The content-hash cache: an unchanged file is never analysed twice, and a changed one always is.
 
 `.asynclint_cache/` sits beside the configuration file (or in the working directory), tagged with
 `CACHEDIR.TAG` and ignored by git through its own `.gitignore`.  One JSON file per combination of
 asynclint version (and source, for development installs) and settings maps each path to the
-SHA-256 of its bytes and its diagnostics.  Entries for other content are simply replaced; a cache
-that cannot be read or written is ignored, never an error.
+SHA-256 of its bytes, its diagnostics, the stat signature taken *before* those bytes were read,
+and the signatures of the other modules its findings depend on.  Entries for other content are
+simply replaced.
+
+git's racy rule keeps the stat shortcut honest: a signature whose mtime (or ctime) is within
+`RACY_NS` of the moment it was taken is stored as "racy" and never answers without reading, since
+an edit in the same timestamp tick would look unchanged.  Every entry is checked for shape and
+types when the cache is opened: a bad one is a miss, and a cache file that cannot be read or
+parsed at all is an empty cache; a cache that cannot be written is ignored.  Never an error.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
@@ -20,11 +28,64 @@ from typing import Any
 from asynclint import __version__
 from asynclint.config import Settings
 from asynclint.rule import Diagnostic
-from asynclint.source import write_atomically
+from asynclint.source import NotWritten, read_file, write_atomically
 
 DIRECTORY = ".asynclint_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by asynclint.\n"
 _FIELDS = [f.name for f in fields(Diagnostic) if f.name != "fix"]
+# The JSON types each stored Diagnostic field may have (bool is an int to Python: kept apart).
+_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "bool": (bool,), "str | None": (str, type(None))}
+_FIELD_TYPES = [_TYPES[str(f.type)] for f in fields(Diagnostic) if f.name != "fix"]
+RACY_NS = 2_000_000_000  # FAT's 2 s mtime granularity; finer filesystems are covered too
+RACY = "racy"
+Signature = list[int] | str | None
+"""[size, mtime_ns, ctime_ns, inode]; RACY when too recent to trust; None for a missing file."""
+
+
+def signature(stat: os.stat_result, taken_ns: int) -> list[int] | str:
+    """The stat shortcut for a file as it was at `taken_ns`, or RACY when its times are that recent."""
+    if max(stat.st_mtime_ns, stat.st_ctime_ns) >= taken_ns - RACY_NS:
+        return RACY
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def _current(path: str) -> list[int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def _is_signature(value: Any, *, missing: bool) -> bool:
+    if value == RACY or (missing and value is None):
+        return True
+    return type(value) is list and len(value) == 4 and all(type(n) is int for n in value)
+
+
+def _is_row(row: Any) -> bool:
+    return (
+        type(row) is list
+        and len(row) == len(_FIELDS)
+        and all(isinstance(value, types) and (type(value) is not bool or bool in types) for value, types in zip(row, _FIELD_TYPES))
+    )
+
+
+def _is_entry(entry: Any) -> bool:
+    """[sha256 hex, rows, signature, [[dependency, signature or None], ...]], exactly."""
+    return (
+        type(entry) is list
+        and len(entry) == 4
+        and type(entry[0]) is str
+        and len(entry[0]) == 64
+        and type(entry[1]) is list
+        and all(_is_row(row) for row in entry[1])
+        and _is_signature(entry[2], missing=False)
+        and type(entry[3]) is list
+        and all(
+            type(d) is list and len(d) == 2 and type(d[0]) is str and _is_signature(d[1], missing=True) for d in entry[3]
+        )
+    )
 
 
 def _code_fingerprint() -> str:
@@ -42,6 +103,7 @@ class Cache:
         self.file = file
         self.entries = entries
         self.dirty = False
+        self.opened_ns = time.time_ns()  # before any file of this run is read
 
     @classmethod
     def open(cls, settings: Settings) -> Cache:
@@ -51,11 +113,10 @@ class Cache:
         ).hexdigest()[:20]
         file = root / DIRECTORY / f"{key}.json"
         try:
-            entries = json.loads(file.read_text(encoding="utf-8"))
-            if not isinstance(entries, dict):
-                entries = {}
-        except (OSError, ValueError):
-            entries = {}
+            loaded = json.loads(read_file(str(file))[0])
+        except (OSError, ValueError, RecursionError, MemoryError):  # missing, undecodable, too deep, too big
+            loaded = {}
+        entries = {k: v for k, v in loaded.items() if _is_entry(v)} if type(loaded) is dict else {}
         return cls(file, entries)
 
     @staticmethod
@@ -63,51 +124,52 @@ class Cache:
         return os.path.abspath(path)
 
     @staticmethod
-    def _stat(path: str) -> list[int] | None:
-        try:
-            stat = os.stat(path)
-        except OSError:
-            return None
-        return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-
-    @staticmethod
-    def _rows(entry: list[Any]) -> list[Diagnostic] | None:
-        try:
-            return [Diagnostic(**dict(zip(_FIELDS, values))) for values in entry[1]]
-        except TypeError:
-            return None
+    def _rows(entry: list[Any]) -> list[Diagnostic]:
+        return [Diagnostic(**dict(zip(_FIELDS, values))) for values in entry[1]]
 
     def get_unchanged(self, path: str) -> list[Diagnostic] | None:
-        """The result for a file whose size, mtime and inode are those recorded with its hash.
+        """The result for a file whose stat signature is the one recorded with its hash.
 
-        git's shortcut: a file that was not touched is not read again.  Anything else goes to
-        `get`, which compares the content hash.
+        git's shortcut: a file that was not touched is not read again.  A racy signature never
+        matches; anything else goes to `get`, which compares the content hash.
         """
         entry = self.entries.get(self._key(path))
-        if not entry or len(entry) < 3 or entry[2] != self._stat(path) or not self._dependencies_unchanged(entry):
+        if entry is None or entry[2] != _current(path) or not self._dependencies_unchanged(entry):
             return None
         return self._rows(entry)
 
-    def get(self, path: str, data: bytes) -> list[Diagnostic] | None:
+    def get(self, path: str, data: bytes, stat: Signature) -> list[Diagnostic] | None:
+        """The result for these bytes; `stat` is the signature taken before reading them."""
         entry = self.entries.get(self._key(path))
-        if not entry or entry[0] != hashlib.sha256(data).hexdigest() or not self._dependencies_unchanged(entry):
+        if entry is None or entry[0] != hashlib.sha256(data).hexdigest() or not self._dependencies_unchanged(entry):
             return None
-        rows = self._rows(entry)
-        if rows is not None and len(entry) >= 3 and entry[2] != self._stat(path):
-            entry[2] = self._stat(path)  # same bytes, touched file: refresh the shortcut
+        if entry[2] != stat:
+            entry[2] = stat  # same bytes, touched file (or no longer racy): refresh the shortcut
             self.dirty = True
-        return rows
+        return self._rows(entry)
 
     def _dependencies_unchanged(self, entry: list[Any]) -> bool:
         """Are the other modules this result was computed from (AIO4xx reads them) as they were?"""
-        dependencies = entry[3] if len(entry) > 3 else []
-        return all(self._stat(dependency) == stat for dependency, stat in dependencies)
+        return all(_current(dependency) == recorded for dependency, recorded in entry[3])
 
-    def put(self, path: str, data: bytes, diagnostics: list[Diagnostic], dependencies: Sequence[str] = ()) -> None:
+    def put(
+        self, path: str, data: bytes, stat: Signature, diagnostics: list[Diagnostic], dependencies: Sequence[str] = ()
+    ) -> None:
+        """Record the result for `data`, read after `stat` was taken.
+
+        The workers read the dependencies at some moment after the cache was opened, so their
+        signatures count as racy unless they are older than that (they cannot have changed since).
+        """
         rows = [[getattr(d, name) for name in _FIELDS] for d in diagnostics]
-        recorded = [[dependency, self._stat(dependency)] for dependency in dependencies]
-        self.entries[self._key(path)] = [hashlib.sha256(data).hexdigest(), rows, self._stat(path), recorded]
+        recorded = [[dependency, self._dependency_signature(dependency)] for dependency in dependencies]
+        self.entries[self._key(path)] = [hashlib.sha256(data).hexdigest(), rows, stat, recorded]
         self.dirty = True
+
+    def _dependency_signature(self, path: str) -> Signature:
+        try:
+            return signature(os.stat(path), self.opened_ns)
+        except OSError:
+            return None
 
     def save(self) -> None:
         if not self.dirty:
@@ -119,5 +181,5 @@ class Cache:
                 if not (directory / name).exists():
                     (directory / name).write_text(content, encoding="utf-8")
             write_atomically(str(self.file), json.dumps(self.entries, separators=(",", ":")).encode())
-        except OSError:
+        except (OSError, NotWritten):
             pass  # a read-only checkout still gets its results, just not cached

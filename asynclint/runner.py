@@ -27,10 +27,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from asynclint.cache import Cache
+from asynclint.cache import Cache, Signature, signature
 from asynclint.config import Settings
 from asynclint.rule import Diagnostic, FileResult
-from asynclint.source import write_atomically
+from asynclint.source import NotWritten, read_file, write_atomically
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -76,12 +76,14 @@ def worker_memory(workers: int) -> int | None:
     return share if hard == resource.RLIM_INFINITY else min(share, hard)
 
 
-def _read(path: str) -> bytes | str:
+def _read(path: str) -> tuple[bytes, Signature] | str:
+    """The file's bytes and the cache signature of the stat taken before reading them, or an error."""
+    taken = time.time_ns()  # before the fstat: the earlier, the more signatures count as racy
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        data, stat = read_file(path)
     except OSError as error:
         return f"{path}: cannot read: {error.strerror or error}"
+    return data, signature(stat, taken)
 
 
 def _work(path: str, data: bytes, settings: Settings, fix: bool) -> FileResult:
@@ -288,22 +290,23 @@ def run(
     results: dict[int, FileResult] = {}
     cache = Cache.open(settings) if options.cache else None
     jobs: list[tuple[int, str, bytes]] = []
-    originals: dict[int, bytes] = {}
+    originals: dict[int, tuple[bytes, Signature]] = {}
 
     def reusable(cached: list[Any] | None) -> bool:
         # A cached result answers a check; a fix can only skip files known to be clean.
         return cached is not None and not (options.fix and cached)
 
     for index, path in enumerate(files):
-        cached = cache.get_unchanged(path) if cache is not None else None  # by size and mtime: no read
+        cached = cache.get_unchanged(path) if cache is not None else None  # by its stat: no read
         if reusable(cached):
             results[index] = FileResult(path, cached)
             continue
-        data = _read(path)
-        if isinstance(data, str):
-            results[index] = FileResult(path, error=data)
+        read = _read(path)
+        if isinstance(read, str):
+            results[index] = FileResult(path, error=read)
             continue
-        cached = cache.get(path, data) if cache is not None else None
+        data, stat = read
+        cached = cache.get(path, data, stat) if cache is not None else None
         if reusable(cached):
             results[index] = FileResult(path, cached)
             continue
@@ -312,28 +315,44 @@ def run(
         if not is_candidate(data, settings, path):
             results[index] = FileResult(path)
             if cache is not None:
-                cache.put(path, data, [])
+                cache.put(path, data, stat, [])
         else:
             jobs.append((index, path, data))
-            originals[index] = data
+            originals[index] = read
     for index, result in _pool(jobs, settings, options) if jobs else ():
-        data = originals.pop(index)
+        data, stat = originals.pop(index)
         if options.fix and result.new_data is not None:
             result.original = data
             if options.write:
-                try:
-                    write_atomically(result.path, result.new_data)
-                except OSError as error:
-                    result.error = f"{result.path}: cannot write: {error.strerror or error}"
-                    result.new_data, result.original, result.fixed = None, None, 0
+                _write(result, data, settings)
         elif cache is not None and not result.internal_error and not result.error:
-            cache.put(result.path, data, result.diagnostics, result.dependencies)
+            cache.put(result.path, data, stat, result.diagnostics, result.dependencies)
         results[index] = result
         if on_result is not None:
             on_result(result)
     if cache is not None:
         cache.save()
     return [results[i] for i in range(len(files))]
+
+
+def _write(result: FileResult, data: bytes, settings: Settings) -> None:
+    """Replace the file with its fixed bytes, only over the bytes that were read; else say why.
+
+    A file left unwritten keeps every finding its bytes have, fixable ones included: the worker
+    sent only those the fixes left, so they are found again here (a rare path, in-process).
+    """
+    assert result.new_data is not None
+    try:
+        write_atomically(result.path, result.new_data, expected=data)
+        return
+    except NotWritten as error:
+        result.error = f"{result.path}: not fixed: {error}"
+    except OSError as error:
+        result.error = f"{result.path}: cannot write: {error.strerror or error}"
+    from asynclint.engine import lint_bytes
+
+    result.diagnostics = [d.portable() for d in lint_bytes(data, settings, result.path)]
+    result.new_data, result.original, result.fixed = None, None, 0
 
 
 def run_stdin(data: bytes, path: str | None, settings: Settings, fix: bool) -> FileResult:
