@@ -23,9 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from asynclint.config import Settings, parts_below
+from asynclint.source import read_file
 
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 @dataclass
@@ -40,27 +39,11 @@ class Discovery:
 
 
 def read_regular(path: str, *, follow_symlinks: bool = True) -> bytes | None:
-    """The bytes of `path` when it is a regular file, else None (missing, unreadable, FIFO, device...).
-
-    The stat comes first so a device is never opened; the open is non-blocking and checked again
-    with fstat, so a file swapped for a FIFO in between cannot block either.
-    """
+    """The bytes of `path` when it is a regular file, else None (missing, unreadable, FIFO, device...)."""
     try:
-        info = os.stat(path) if follow_symlinks else os.lstat(path)
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        fd = os.open(path, _READ_FLAGS | (0 if follow_symlinks else _NOFOLLOW))
+        return read_file(path, follow_symlinks=follow_symlinks)[0]
     except (OSError, ValueError):
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        with open(fd, "rb", closefd=False) as handle:
-            return handle.read()
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 # ------------------------------------------------------------------------------ git's patterns

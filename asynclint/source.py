@@ -51,17 +51,23 @@ def decode(data: bytes) -> SourceText:
     return SourceText(text, encoding, bom)
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
 class NotRegularFile(OSError):
     """A FIFO, device, socket or directory where a source file was expected."""
 
 
-def read_file(path: str) -> tuple[bytes, os.stat_result]:
+def read_file(path: str, *, follow_symlinks: bool = True) -> tuple[bytes, os.stat_result]:
     """A regular file's bytes and the fstat taken just before reading them (for the cache).
 
-    Opened non-blocking and checked with fstat before any read, so a FIFO or a device can never
-    block the run; raises NotRegularFile for those and OSError for anything else.
+    A stat comes first, so a device is never even opened; the open is non-blocking and checked
+    again with fstat before any read, so a file swapped for a FIFO in between cannot block the
+    run either.  Raises NotRegularFile for anything but a regular file, OSError when unreadable.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if not stat_module.S_ISREG((os.stat(path) if follow_symlinks else os.lstat(path)).st_mode):
+        raise NotRegularFile("not a regular file")
+    fd = os.open(path, _READ_FLAGS | (0 if follow_symlinks else getattr(os, "O_NOFOLLOW", 0)))
     with os.fdopen(fd, "rb") as handle:
         stat = os.fstat(fd)
         if not stat_module.S_ISREG(stat.st_mode):
