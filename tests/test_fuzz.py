@@ -50,6 +50,7 @@ def _check_properties(code: str) -> None:
         assert fix_text(outcome.text, EVERYTHING).text == outcome.text, "fixing again must change nothing"
 
 
+@pytest.mark.slow
 @FUZZ
 @given(hypothesmith.from_node())
 def test_any_program(code: str) -> None:

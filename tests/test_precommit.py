@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DANGLING = "import asyncio\n\n\nasync def main():\n    asyncio.create_task(main())\n"
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+pytestmark = [pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git"), pytest.mark.slow]
 
 
 def _git(*args: str, cwd: Path) -> None:

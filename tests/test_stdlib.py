@@ -7,6 +7,10 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a minute or more: not in the quick tier
+
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
 
