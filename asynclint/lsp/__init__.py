@@ -315,7 +315,10 @@ def _register(server: AsyncLintServer) -> None:
                     edit=_workspace_edit(document, [noqa_edit(index, line_index, code)]),
                 )
             )
-        if wanted(FIX_ALL) and _may_fix(server.linter.latest(uri)):
+        # Computing fix-all eagerly costs a fix loop over the whole file: without resolve, only
+        # when it is asked for by kind (fix-on-save asks for `source.fixAll`), not for a lightbulb.
+        asked = only is not None or server.resolve
+        if asked and wanted(FIX_ALL) and _may_fix(server.linter.latest(uri)):
             action = t.CodeAction(title="asynclint: Fix all auto-fixable problems", kind=FIX_ALL, data={"uri": uri, "all": True})
             if not server.resolve:
                 action = await resolve(action)

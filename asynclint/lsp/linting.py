@@ -19,7 +19,7 @@ from asynclint.config import Settings
 from asynclint.engine import lint_text
 from asynclint.rule import Diagnostic
 
-DEBOUNCE_SECONDS = 0.15
+DEBOUNCE_SECONDS = 0.1
 logger = logging.getLogger(__name__)
 
 
