@@ -128,3 +128,14 @@ def test_one_version_source() -> None:
     # Tags are `v` + the version; the README's pre-commit example pins the current one.
     assert f"rev: v{__version__}" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert "v<version>" in (ROOT / "docs" / "releasing.md").read_text(encoding="utf-8")
+
+
+def test_one_home() -> None:
+    """The package metadata's URLs and the links in SARIF and the language server name one home."""
+    import tomllib
+
+    from asynclint.docs import HOME_URL, RULES_URL
+
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]
+    assert urls["Homepage"] == HOME_URL and urls["Documentation"] == RULES_URL
+    assert all(url.startswith(HOME_URL) for url in urls.values())
