@@ -80,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
         sub.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: the CPUs available)")
         sub.add_argument("--file-timeout", type=float, default=None, metavar="SECONDS", help="per-file time limit (default 60)")
+        sub.add_argument(
+            "--max-memory",
+            type=float,
+            default=None,
+            metavar="GB",
+            help="address space each worker may use (default: half the physical memory shared among the workers, at least 2)",
+        )
         sub.add_argument("--no-cache", action="store_true", help="neither read nor write .asynclint_cache/")
         sub.add_argument("--exclude", action="append", metavar="GLOBS", help="replace the default excludes")
         sub.add_argument("--extend-exclude", action="append", metavar="GLOBS", help="exclude these too")
@@ -353,8 +360,12 @@ def _options(args: argparse.Namespace, *, fix: bool, write: bool = True) -> Any:
 
     if args.jobs < 0 or (args.file_timeout is not None and args.file_timeout <= 0):
         raise ConfigError("--jobs and --file-timeout must be positive")
+    # Below 1 GB not even an ordinary file fits beside the worker's 512 MB analysis stack.
+    if args.max_memory is not None and not 1 <= args.max_memory < 2**20:
+        raise ConfigError("--max-memory: expected a number of gigabytes, at least 1")
     timeout = args.file_timeout if args.file_timeout is not None else DEFAULT_TIMEOUT
-    return Options(fix=fix, write=write, jobs=args.jobs, timeout=timeout, cache=not args.no_cache)
+    memory = int(args.max_memory * 2**30) if args.max_memory is not None else 0
+    return Options(fix=fix, write=write, jobs=args.jobs, timeout=timeout, cache=not args.no_cache, max_memory=memory)
 
 
 def _check(args: argparse.Namespace, settings: Settings, out: IO[str]) -> int:

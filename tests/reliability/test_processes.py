@@ -141,20 +141,15 @@ def test_a_file_over_the_memory_limit_is_aio001_and_the_run_goes_on(tmp_path: Pa
     # 2,983 nested lambdas are the most CPython's parser accepts, and libcst needs 1.7 GB for them.
     (tmp_path / "lambdas.py").write_text("async def f(): pass\nx = " + "lambda: " * 2983 + "1\n")
     (tmp_path / "normal.py").write_text(BLOCKING)
-    # A fresh interpreter, so the worker's address space starts small (its 512 MB stack included).
-    code = (
-        "import json, sys\n"
-        "from asynclint.config import Settings\n"
-        "from asynclint.runner import Options, run\n"
-        "results = run(sys.argv[1:], Settings(), Options(jobs=1, cache=False, max_memory=5 * 2**30 // 4))\n"
-        "print(json.dumps([[r.path, [(d.code, d.message) for d in r.diagnostics]] for r in results]))\n"
-    )
-    files = [str(tmp_path / "lambdas.py"), str(tmp_path / "normal.py")]
-    out = subprocess.run([sys.executable, "-c", code, *files], capture_output=True, text=True, timeout=HANG_LIMIT)
-    assert out.returncode == 0, out.stderr
-    (lambdas, normal) = json.loads(out.stdout)
-    assert lambdas[1] == [["AIO001", "needs more than 1.2 GB of memory to analyse (the limit per worker)"]]
-    assert [code for code, _ in normal[1]] == ["AIO201"]
+    # `--max-memory` is the setting; a fresh process, so the worker's address space starts small.
+    command = [sys.executable, "-m", "asynclint", "check", "--format", "json", "--no-cache", "-j", "1", "--max-memory", "1.25"]
+    out = subprocess.run([*command, "lambdas.py", "normal.py"], cwd=tmp_path, capture_output=True, text=True, timeout=HANG_LIMIT)
+    assert out.returncode == 1, out.stderr
+    found = json.loads(out.stdout)
+    lambdas = [(d["code"], d["message"]) for d in found if d["path"] == "lambdas.py"]
+    normal = [(d["code"], d["message"]) for d in found if d["path"] == "normal.py"]
+    assert lambdas == [("AIO001", "needs more than 1.2 GB of memory to analyse (the limit per worker)")]
+    assert [code for code, _ in normal] == ["AIO201"]
 
 
 def test_the_default_memory_limit_is_a_share_with_a_floor() -> None:
@@ -169,3 +164,11 @@ def test_the_default_memory_limit_is_a_share_with_a_floor() -> None:
     one, many = worker_memory(1), worker_memory(10_000)
     assert one is not None and many is not None
     assert one == max(MIN_MEMORY, physical // 2) and many == MIN_MEMORY
+
+
+def test_a_max_memory_too_small_to_work_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "normal.py").write_text(BLOCKING)
+    out = subprocess.run(
+        [sys.executable, "-m", "asynclint", "check", "--max-memory", "0.1", "normal.py"], cwd=tmp_path, capture_output=True, text=True, timeout=HANG_LIMIT
+    )
+    assert out.returncode == 2 and out.stderr.strip() == "asynclint: error: --max-memory: expected a number of gigabytes, at least 1"
