@@ -33,7 +33,7 @@ from pygls.workspace import TextDocument
 
 from asynclint import __version__
 from asynclint.engine import fix_one, fix_text
-from asynclint.lsp.linting import DEBOUNCE_SECONDS, Linter, Result, Snapshot
+from asynclint.lsp.linting import DEBOUNCE_SECONDS, QUIET_SECONDS, Linter, Result, Snapshot
 from asynclint.lsp.settings import SettingsStore
 from asynclint.lsp.text import LineIndex, minimal_edits
 from asynclint.registry import get_rule
@@ -137,6 +137,9 @@ class AsyncLintServer(LanguageServer):
         self.resolve = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._changed: dict[str, float] = {}
+        """When each document last changed."""
+        self._after_quiet: set[str] = set()
+        """Documents whose last change came after a quiet spell: linted without waiting."""
         self._waiters: dict[str, list[asyncio.Future[Result]]] = {}
 
     # -------------------------------------------------------------------------- plumbing
@@ -181,7 +184,20 @@ class AsyncLintServer(LanguageServer):
                 t.PublishDiagnosticsParams(uri=uri, version=result.snapshot.version, diagnostics=self.lsp_diagnostics(result))
             )
 
+    def changed(self, uri: str) -> None:
+        now = time.monotonic()
+        previous = self._changed.get(uri)
+        if previous is None or now - previous > QUIET_SECONDS:
+            self._after_quiet.add(uri)
+        else:
+            self._after_quiet.discard(uri)
+        self._changed[uri] = now
+
     def _quiet_delay(self, uri: str) -> float:
+        """How long a lint of the current text should wait: not at all after a quiet spell, else
+        until the edits pause for `DEBOUNCE_SECONDS`."""
+        if uri in self._after_quiet:
+            return 0.0
         return max(0.0, self._changed.get(uri, 0.0) + DEBOUNCE_SECONDS - time.monotonic())
 
     def schedule(self, snapshot: Snapshot, delay: float) -> None:
@@ -247,9 +263,9 @@ def _register(server: AsyncLintServer) -> None:
     @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: t.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
-        server._changed[uri] = time.monotonic()
+        server.changed(uri)
         if not server.pull:
-            server.schedule(server.snapshot(uri), DEBOUNCE_SECONDS)
+            server.schedule(server.snapshot(uri), server._quiet_delay(uri))
 
     @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: t.DidSaveTextDocumentParams) -> None:
@@ -261,6 +277,7 @@ def _register(server: AsyncLintServer) -> None:
         uri = params.text_document.uri
         server.linter.forget(uri)
         server._changed.pop(uri, None)
+        server._after_quiet.discard(uri)
         for waiter in server._waiters.pop(uri, []):
             waiter.cancel()
         if not server.pull:

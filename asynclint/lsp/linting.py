@@ -1,8 +1,10 @@
 """Linting off the message loop: one worker, the newest text only, debounced, cached.
 
 Each document has at most one pending job, replaced by every change, so a burst of edits costs
-the lint already running plus one for the final text.  A job becomes due a short quiet spell
-after the last change (at once on open and save).  The worker hands results back to the message
+the lint already running plus one for the final text.  The first change after a quiet spell
+(`QUIET_SECONDS`) is linted at once, as open and save are; a change that follows another closely
+waits for a short pause (`DEBOUNCE_SECONDS`).  So one edit costs one lint and no wait, and a burst
+costs the lint its first edit started plus one for its final text.  The worker hands results back to the message
 loop, which publishes them only if they are still for the document's current version; so a result
 for an old version is never sent, and the loop never waits for the engine.
 """
@@ -20,6 +22,7 @@ from asynclint.engine import lint_text
 from asynclint.rule import Diagnostic
 
 DEBOUNCE_SECONDS = 0.1
+QUIET_SECONDS = 0.5
 logger = logging.getLogger(__name__)
 
 
