@@ -44,6 +44,9 @@ NOT_COMPILABLE_HERE = {
 TOO_DEEP = {
     "nested_parentheses": "async def f(): pass\nx = " + "(" * 10_000 + "1" + ")" * 10_000 + "\n",
     "nested_lambdas": "async def f(): pass\nx = " + "lambda: " * 10_000 + "1\n",
+    # The same nesting with no long line: one bracket or one lambda per line.
+    "nested_parentheses_by_line": "async def f(): pass\nx = " + "(\n" * 10_000 + "1" + "\n)" * 10_000 + "\n",
+    "nested_lambdas_by_line": "async def f(): pass\nx = (" + "lambda:\n" * 10_000 + "1)\n",
 }
 
 
@@ -123,5 +126,7 @@ def test_nesting_cpython_refuses_is_aio001_and_the_run_goes_on(tmp_path: Path) -
     assert found == {
         ("nested_parentheses", "AIO001", "syntax error: too many nested parentheses"),
         ("nested_lambdas", "AIO001", "too deeply nested to analyse"),
+        ("nested_parentheses_by_line", "AIO001", "syntax error: too many nested parentheses"),
+        ("nested_lambdas_by_line", "AIO001", "too deeply nested to analyse"),
         ("normal", "AIO201", "`time.sleep()` blocks the event loop in coroutine `main`"),
     }
