@@ -103,6 +103,10 @@ def _findings(output: str) -> list[dict[str, object]]:
 
 
 # ------------------------------------------------------------------------------ parts
+# Every fix, unsafe ones and the opt-in AIO203 included, so every fix gets exercised.
+FIX_ALL = ["fix", "--no-cache", "--unsafe-fixes", "--extend-select", "AIO203", "-q", "--exit-zero", "."]
+
+
 def sweep(corpus: list[Path], scratch: Path) -> list[str]:
     tree = scratch / "sweep"
     files = _copy_python_files(corpus, tree)
@@ -126,19 +130,7 @@ def sweep(corpus: list[Path], scratch: Path) -> list[str]:
     internal = [f"{r['path']}: {r['message']}" for r in rows if r["code"] == "AIO002"]
     before = _snapshot(tree)
     started = time.monotonic()
-    fix = _run(
-        [
-            "fix",
-            "--no-cache",
-            "--unsafe-fixes",
-            "--extend-select",
-            "AIO203",
-            "-q",
-            "--exit-zero",
-            ".",
-        ],
-        tree,
-    )
+    fix = _run(FIX_ALL, tree)
     fix_seconds = time.monotonic() - started
     after = _snapshot(tree)
     changed = [name for name in before if after.get(name) != before[name]]
@@ -147,19 +139,7 @@ def sweep(corpus: list[Path], scratch: Path) -> list[str]:
         for name in changed
         if _compiles(before[name]) and not _compiles(after[name])
     ]
-    again = _run(
-        [
-            "fix",
-            "--no-cache",
-            "--unsafe-fixes",
-            "--extend-select",
-            "AIO203",
-            "-q",
-            "--exit-zero",
-            ".",
-        ],
-        tree,
-    )
+    again = _run(FIX_ALL, tree)
     unconverged = [
         name for name, data in _snapshot(tree).items() if after.get(name) != data
     ]

@@ -174,7 +174,7 @@ class AsyncLintServer(LanguageServer):
         if result.snapshot.version != current.version or result.snapshot.text is not current.text:
             # Stale: never published.  A pull still waiting needs the current text linted.
             if self._waiters.get(uri):
-                self.schedule(current, self._quiet_delay(uri))
+                self.schedule(current, self.quiet_delay(uri))
             return
         for waiter in self._waiters.pop(uri, []):
             if not waiter.done():
@@ -193,7 +193,12 @@ class AsyncLintServer(LanguageServer):
             self._after_quiet.discard(uri)
         self._changed[uri] = now
 
-    def _quiet_delay(self, uri: str) -> float:
+    def closed(self, uri: str) -> None:
+        self.linter.forget(uri)
+        self._changed.pop(uri, None)
+        self._after_quiet.discard(uri)
+
+    def quiet_delay(self, uri: str) -> float:
         """How long a lint of the current text should wait: not at all after a quiet spell, else
         until the edits pause for `DEBOUNCE_SECONDS`."""
         if uri in self._after_quiet:
@@ -221,7 +226,7 @@ class AsyncLintServer(LanguageServer):
             return cached
         waiter: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         self._waiters.setdefault(uri, []).append(waiter)
-        self.schedule(snapshot, self._quiet_delay(uri))
+        self.schedule(snapshot, self.quiet_delay(uri))
         return await waiter
 
 
@@ -265,7 +270,7 @@ def _register(server: AsyncLintServer) -> None:
         uri = params.text_document.uri
         server.changed(uri)
         if not server.pull:
-            server.schedule(server.snapshot(uri), server._quiet_delay(uri))
+            server.schedule(server.snapshot(uri), server.quiet_delay(uri))
 
     @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: t.DidSaveTextDocumentParams) -> None:
@@ -275,9 +280,7 @@ def _register(server: AsyncLintServer) -> None:
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: t.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        server.linter.forget(uri)
-        server._changed.pop(uri, None)
-        server._after_quiet.discard(uri)
+        server.closed(uri)
         for waiter in server._waiters.pop(uri, []):
             waiter.cancel()
         if not server.pull:
