@@ -34,7 +34,7 @@ from asynclint._lazy import cst
 from asynclint.analysis import Analysis
 from asynclint.config import Settings
 from asynclint.positions import positions
-from asynclint.registry import all_rules, get_rule
+from asynclint.registry import all_rules, get_rule, handler_classes
 from asynclint.rule import Diagnostic, Fix, Rule, RuleContext
 from asynclint.source import SourceText, UndecodableSource, decode
 from asynclint.suppression import ALL as NOQA_ALL
@@ -256,12 +256,25 @@ _HANDLERS: dict[type[Rule], list[tuple[str, str]]] = {}
 
 
 def _handler_names(rule: type[Rule]) -> list[tuple[str, str]]:
-    """[(libcst node class name, method name)] for a rule's `visit_<Node>` methods."""
+    """[(libcst node class name, method name)] for a rule's `visit_<Node>` methods.
+
+    Names only, without libcst (the pre-check uses it); `_checked` resolves them before a parse."""
     names = _HANDLERS.get(rule)
     if names is None:
         names = [(attr[len("visit_") :], attr) for attr in dir(rule) if attr.startswith("visit_")]
         _HANDLERS[rule] = names
     return names
+
+
+def _checked(rules: list[type[Rule]]) -> list[type[Rule]]:
+    """The rules, once every `visit_<Node>` of theirs names a libcst node class.
+
+    Here, outside the per-file `try`, and not in the registry: checking needs libcst, which a
+    warm cached run never imports; a RegistryError is a bug in asynclint's catalogue and must
+    stop the run with its message, not become an AIO002 on every file."""
+    for rule in rules:
+        handler_classes(rule)
+    return rules
 
 
 @dataclass
@@ -279,14 +292,14 @@ def _lint_module(
     handlers: dict[type, list[tuple[type[Rule], Callable[[Any], None]]]] = {}
     reports: list[tuple[type[Rule], Any, str, Fix | None]] = []
     for rule_class in rules:
-        for node_name, _ in _handler_names(rule_class):
-            handlers.setdefault(getattr(cst, node_name), [])
+        for node_class, _ in handler_classes(rule_class):
+            handlers.setdefault(node_class, [])
     analysis = Analysis(module, handlers.keys())
     context = RuleContext(module=module, analysis=analysis, settings=settings, reports=reports, path=path)
     for rule_class in rules:
         instance = rule_class(context)
-        for node_name, method in _handler_names(rule_class):
-            handlers[getattr(cst, node_name)].append((rule_class, getattr(instance, method)))
+        for node_class, method in handler_classes(rule_class):
+            handlers[node_class].append((rule_class, getattr(instance, method)))
 
     crashed: dict[type[Rule], BaseException] = {}
     for node in analysis.wanted_nodes:
@@ -337,9 +350,13 @@ def _lint_module(
     return _Pass(module, analysis, diagnostics)
 
 
-def _selected(settings: Settings, path: str | None, content: bytes | str) -> list[type[Rule]]:
-    """The selected rules that could fire on this content (the cheap byte-level pre-check)."""
-    return [rule for rule in settings.rules_for(all_rules(), path) if _handler_names(rule) and rule.triggered(content)]
+def _selected(settings: Settings, path: str | None, content: bytes | str, *, precheck: bool = True) -> list[type[Rule]]:
+    """The selected rules that could fire on this content (the cheap byte-level pre-check).
+
+    `precheck=False` skips the pre-check (`TRIGGERS`, `NEEDS_COROUTINE`): every selected rule
+    runs, which must never change a result (tests/test_meta.py holds the corpus to that)."""
+    rules = settings.rules_for(all_rules(), path)
+    return [rule for rule in rules if _handler_names(rule) and (not precheck or rule.triggered(content))]
 
 
 def _report_file_level(settings: Settings, path: str | None, diagnostic: Diagnostic) -> list[Diagnostic]:
@@ -355,13 +372,13 @@ def lint_text(text: str, settings: Settings, path: str | None = None, *, noqa: b
     rules = _selected(settings, path, text)
     if not rules or (noqa and file_noqa_codes(text) is NOQA_ALL):
         return []  # nothing to parse: no thread hop, no libcst import
-    return _deep(_lint_text, text, settings, path, noqa, rules)
+    return _deep(_lint_text, text, settings, path, noqa, _checked(rules))
 
 
 def _lint_text(
     text: str, settings: Settings, path: str | None, noqa: bool, rules: Sequence[type[Rule]] | None = None
 ) -> list[Diagnostic]:
-    rules = _selected(settings, path, text) if rules is None else rules
+    rules = _checked(_selected(settings, path, text)) if rules is None else rules
     if not rules:
         return []
     try:
@@ -494,7 +511,7 @@ def fix_text(text: str, settings: Settings, path: str | None = None) -> FixOutco
     rules = _selected(settings, path, text)
     if not rules or file_noqa_codes(text) is NOQA_ALL:
         return FixOutcome(text, [], 0)
-    return _deep(_fix_text, text, settings, path, rules)
+    return _deep(_fix_text, text, settings, path, _checked(rules))
 
 
 def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]]) -> FixOutcome:
@@ -557,7 +574,7 @@ def fix_one(text: str, settings: Settings, path: str | None, code: str, line: in
     rules = [rule for rule in _selected(settings, path, text) if rule.CODE == code]
     if not rules:
         return None
-    return _deep(_fix_one, text, settings, path, rules, line, column)
+    return _deep(_fix_one, text, settings, path, _checked(rules), line, column)
 
 
 def _fix_one(text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], line: int, column: int) -> str | None:

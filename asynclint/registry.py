@@ -1,4 +1,10 @@
-"""Finds every rule in `asynclint.rules`, one per module, and checks the catalogue is sound."""
+"""Finds every rule in `asynclint.rules`, one per module, and checks the catalogue is sound.
+
+What a rule declares is checked here, so a wrong declaration fails loudly instead of silently:
+codes, names and handler names when the catalogue is built (no libcst needed), and that each
+`visit_<Node>` names a libcst node class in `handler_classes`, which imports libcst and so runs
+only when the engine is about to parse (a warm cached run never imports libcst).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,12 @@ import importlib
 import pkgutil
 import re
 
+from asynclint._lazy import cst
 from asynclint.rule import Rule
 
 _CODE = re.compile(r"^AIO[0-9]{3}$")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_VISIT = "visit_"
 
 
 class RegistryError(Exception):
@@ -38,7 +46,45 @@ def all_rules() -> tuple[type[Rule], ...]:
             if key in table:
                 raise RegistryError(f"{key} is used by both {table[key].__name__} and {rule.__name__}")
             table[key] = rule
+        check_handler_names(rule)
     return tuple(sorted(found, key=lambda r: r.CODE))
+
+
+def check_handler_names(rule: type[Rule]) -> None:
+    """Reject handlers the engine would never call: it dispatches only `visit_<Node>` methods."""
+    for attr in dir(rule):
+        if attr.startswith("leave_"):
+            raise RegistryError(
+                f"{rule.__name__} ({getattr(rule, 'CODE', '?')}): `{attr}` would never run: the engine calls only "
+                "`visit_<Node>` methods (rules run batched from one walk, with no leave step)"
+            )
+
+
+_HANDLER_CLASSES: dict[type[Rule], tuple[tuple[type, str], ...]] = {}
+
+
+def handler_classes(rule: type[Rule]) -> tuple[tuple[type, str], ...]:
+    """[(libcst node class, method name)] for a rule's `visit_<Node>` methods.
+
+    Imports libcst: the engine asks just before it parses.  Raises RegistryError for a
+    `visit_<X>` whose X is not a libcst node class (`visit_Calls` would otherwise fail on
+    every file)."""
+    found = _HANDLER_CLASSES.get(rule)
+    if found is None:
+        check_handler_names(rule)
+        pairs = []
+        for attr in dir(rule):
+            if not attr.startswith(_VISIT):
+                continue
+            node_class = getattr(cst, attr[len(_VISIT) :], None)
+            if not (isinstance(node_class, type) and issubclass(node_class, cst.CSTNode)):
+                raise RegistryError(
+                    f"{rule.__name__} ({getattr(rule, 'CODE', '?')}): `{attr}` names no libcst node class "
+                    f"(`libcst.{attr[len(_VISIT):]}` is not a CSTNode subclass)"
+                )
+            pairs.append((node_class, attr))
+        found = _HANDLER_CLASSES[rule] = tuple(pairs)
+    return found
 
 
 def get_rule(code_or_name: str) -> type[Rule] | None:

@@ -50,3 +50,17 @@ def settings_for(manifest: dict[str, Any], select: tuple[str, ...] = ("AIO",)) -
 
 def describe(counter: Counter[tuple[int, str]]) -> list[str]:
     return sorted(f"line {line}: {code}" for (line, code), n in counter.items() for _ in range(n))
+
+
+def corpus() -> list[tuple[Path, Settings]]:
+    """Every annotated file with the settings its harness lints it with: tests/cases/*.py (as
+    test_cases.py: the rule the file is named after, or its .toml's `select`) and each
+    fixture's before.py and after.py (as test_fixtures.py: every rule)."""
+    files: list[tuple[Path, Settings]] = []
+    for case in sorted((ROOT / "tests" / "cases").glob("*.py")):
+        if not case.name.endswith(".fixed.py"):
+            files.append((case, settings_for(load_manifest(case.with_suffix(".toml")), select=(case.name[:6],))))
+    for fixture in sorted(p for p in (ROOT / "fixtures").iterdir() if p.is_dir()):
+        settings = settings_for(load_manifest(fixture / "fixture.toml"))
+        files.extend((fixture / name, settings) for name in ("before.py", "after.py"))
+    return files

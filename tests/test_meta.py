@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 
+import libcst as cst
 import pytest
 
-from annotations import ROOT, load_manifest, settings_for
+from annotations import ROOT, corpus, load_manifest, settings_for
+from asynclint import engine
+from asynclint.config import Settings
 from asynclint.docs import render_readme, rule_pages
 from asynclint.engine import fix_text, lint_text
-from asynclint.registry import all_rules
-from asynclint.rule import DOC_SECTIONS, FixAvailability, Rule
+from asynclint.registry import RegistryError, all_rules, check_handler_names, handler_classes
+from asynclint.rule import DOC_SECTIONS, Diagnostic, FixAvailability, Rule, Safety
 
 RULES = all_rules()
 VISITING = [rule for rule in RULES if any(attr.startswith("visit_") for attr in dir(rule))]
@@ -42,6 +47,98 @@ def test_triggers_are_groups_of_words(rule: type[Rule]) -> None:
     assert isinstance(rule.TRIGGERS, tuple)
     for group in rule.TRIGGERS:
         assert isinstance(group, tuple) and group and all(isinstance(w, str) and w for w in group)
+
+
+# -- declarations the harness checks ------------------------------------------------------
+@pytest.mark.parametrize("rule", RULES, ids=[r.CODE for r in RULES])
+def test_every_handler_names_a_libcst_node_class(rule: type[Rule]) -> None:
+    for node_class, method in handler_classes(rule):
+        assert issubclass(node_class, cst.CSTNode) and method == f"visit_{node_class.__name__}"
+
+
+class _VisitsNoNode(Rule):
+    CODE, NAME, MESSAGE = "AIO998", "visits-no-node", "never reported"
+
+    def visit_Calls(self, node: object) -> None:  # a typo for `visit_Call`
+        raise AssertionError("never dispatched")
+
+
+class _Leaves(Rule):
+    CODE, NAME, MESSAGE = "AIO999", "leaves", "never reported"
+
+    def leave_Call(self, node: object) -> None:
+        raise AssertionError("never dispatched")
+
+
+def test_a_visit_of_no_libcst_node_class_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = r"_VisitsNoNode \(AIO998\): `visit_Calls` names no libcst node class"
+    with pytest.raises(RegistryError, match=message):
+        handler_classes(_VisitsNoNode)
+    # The engine asks before it parses, outside the per-file `try`: the run stops with the
+    # message instead of reporting AIO002 on every file.
+    monkeypatch.setattr(engine, "all_rules", lambda: (_VisitsNoNode,))
+    with pytest.raises(RegistryError, match=message):
+        lint_text("x = 1\n", Settings(select=("AIO998",)))
+    with pytest.raises(RegistryError, match=message):
+        fix_text("x = 1\n", Settings(select=("AIO998",)))
+
+
+def test_a_leave_handler_is_rejected() -> None:
+    message = r"_Leaves \(AIO999\): `leave_Call` would never run: the engine calls only `visit_<Node>`"
+    with pytest.raises(RegistryError, match=message):
+        check_handler_names(_Leaves)  # what `all_rules()` runs on every rule it registers
+    with pytest.raises(RegistryError, match=message):
+        handler_classes(_Leaves)
+
+
+@functools.cache
+def _corpus_findings() -> dict[str, list[tuple[Path, Diagnostic]]]:
+    found: dict[str, list[tuple[Path, Diagnostic]]] = {}
+    for path, settings in corpus():
+        for diagnostic in lint_text(path.read_text(encoding="utf-8"), settings, str(path)):
+            found.setdefault(diagnostic.code, []).append((path.relative_to(ROOT), diagnostic))
+    return found
+
+
+_LESS_SAFE = {Safety.SAFE: 0, Safety.UNSAFE: 1, Safety.DISPLAY_ONLY: 2}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.CODE for r in RULES])
+def test_fix_availability_and_safety_hold_over_the_corpus(rule: type[Rule]) -> None:
+    """ALWAYS: every finding of the rule in the corpus carries a fix; NONE: none does.  A fix is
+    never safer than `FIX_SAFETY` (it is what `asynclint fix` may apply unasked); a site whose
+    fix is less safe is one the `## Fix safety` section owns up to."""
+    found = _corpus_findings().get(rule.CODE, [])
+    if rule in VISITING:
+        assert found, f"no file of the corpus exercises {rule.CODE}"
+    if rule.FIX_AVAILABILITY is FixAvailability.ALWAYS:
+        assert [f"{p}:{d.line}" for p, d in found if d.fix_safety is None] == [], "declared ALWAYS, reported without a fix"
+    if rule.FIX_AVAILABILITY is FixAvailability.NONE:
+        assert [f"{p}:{d.line}" for p, d in found if d.fix_safety is not None] == [], "declared NONE, reported with a fix"
+    safeties = {Safety(d.fix_safety) for _, d in found if d.fix_safety is not None}
+    if rule.FIX_SAFETY is None:
+        assert not safeties
+        return
+    safer = [f"{p}:{d.line} {d.fix_safety}" for p, d in found if d.fix_safety and _LESS_SAFE[Safety(d.fix_safety)] < _LESS_SAFE[rule.FIX_SAFETY]]
+    assert safer == [], f"declared {rule.FIX_SAFETY.value}, offered a safer fix"
+    for safety in safeties - {rule.FIX_SAFETY}:
+        assert safety.value in rule.doc_sections()["Fix safety"].lower(), f"`## Fix safety` never says when the fix is {safety.value}"
+
+
+CORPUS = corpus()
+
+
+@pytest.mark.parametrize(("path", "settings"), CORPUS, ids=[str(p.relative_to(ROOT)) for p, _ in CORPUS])
+def test_the_pre_check_never_changes_a_result(path: Path, settings: Settings) -> None:
+    """With the byte-level pre-check off (every selected rule runs, whatever its `TRIGGERS` and
+    `NEEDS_COROUTINE`), each file lints and fixes exactly as it does normally: a wrong trigger
+    word would otherwise be a silent missed alarm."""
+    text = path.read_text(encoding="utf-8")
+    every = engine._checked(engine._selected(settings, str(path), text, precheck=False))
+    assert engine._deep(engine._lint_text, text, settings, str(path), True, every) == lint_text(text, settings, str(path))
+    unfiltered = engine._deep(engine._fix_text, text, settings, str(path), every)
+    normal = fix_text(text, settings, str(path))
+    assert (unfiltered.text, unfiltered.diagnostics, unfiltered.fixed) == (normal.text, normal.diagnostics, normal.fixed)
 
 
 @pytest.mark.parametrize("rule", VISITING, ids=[r.CODE for r in VISITING])

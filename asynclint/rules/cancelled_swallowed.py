@@ -78,7 +78,7 @@ class CancelledSwallowed(Rule):
 
     CODE = "AIO603"
     NAME = "cancelled-swallowed"
-    TRIGGERS = (("CancelledError", "BaseException", "except:", "except :"),)
+    TRIGGERS = (("except",),)  # any handler: `except\t:` and `except  *` are spelled many ways
     NEEDS_COROUTINE = True
     MESSAGE = "`{handler}` can finish without re-raising: it swallows cancellation"
     FIX_TITLE = "Re-raise `CancelledError`"

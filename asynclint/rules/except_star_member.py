@@ -85,7 +85,7 @@ class ExceptStarMember(Rule):
 
     CODE = "AIO605"
     NAME = "except-star-member"
-    TRIGGERS = (("except*", "except *"),)
+    TRIGGERS = (("except",),)  # `except*` may be spelled with any whitespace between the two
     MESSAGE = "`{name}` is a group of `{type}` and has no `.{attr}`: use `{name}.exceptions`"
 
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:

@@ -70,7 +70,7 @@ class GatherReordered(Rule):
     NEEDS_COROUTINE = True
     MESSAGE = "`asyncio.gather()` already keeps argument order: this sort is redundant"
     FIX_TITLE = "Drop the sort"
-    FIX_AVAILABILITY = FixAvailability.ALWAYS
+    FIX_AVAILABILITY = FixAvailability.SOMETIMES
     FIX_SAFETY = Safety.UNSAFE
 
     def visit_Call(self, node: cst.Call) -> None:

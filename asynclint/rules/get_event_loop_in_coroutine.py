@@ -51,7 +51,7 @@ class GetEventLoopInCoroutine(Rule):
     NEEDS_COROUTINE = True
     MESSAGE = "`asyncio.get_event_loop()` called in coroutine `{func}`"
     FIX_TITLE = "Replace with `asyncio.get_running_loop()`"
-    FIX_AVAILABILITY = FixAvailability.ALWAYS
+    FIX_AVAILABILITY = FixAvailability.SOMETIMES
     FIX_SAFETY = Safety.SAFE
 
     def visit_Call(self, node: cst.Call) -> None:

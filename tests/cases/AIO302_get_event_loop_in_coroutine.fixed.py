@@ -36,3 +36,8 @@ class Loop:
 
 async def method(loop: Loop):
     loop.get_event_loop()
+
+
+async def asyncio_taken(asyncio):
+    # Reported without a fix: the module's name for `asyncio` is a parameter here.
+    current_loop()  # error: AIO302

@@ -47,6 +47,13 @@ async def position_lookup(urls):
     return sorted(results, key=lambda r: urls.index(r[1].lower()))  # error: AIO501
 
 
+async def shares_its_line(urls):
+    # Reported without a fix: the sort shares its line with another statement.
+    results = await asyncio.gather(*(fetch(i, url) for i, url in enumerate(urls)))
+    results.sort(); print(results)  # error: AIO501
+    return results
+
+
 # Near misses: sorting by something the coroutines computed, or not by position.
 async def by_score(urls):
     results = await asyncio.gather(*(score(i, url) for i, url in enumerate(urls)))
