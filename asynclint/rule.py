@@ -130,6 +130,21 @@ class RuleContext:
 _SECTION = re.compile(r"^## (.+)$", re.M)
 _ASYNC_DEF = re.compile(r"async\s+def\b")
 _ASYNC_DEF_BYTES = re.compile(rb"async\s+def\b")
+
+
+@functools.lru_cache(maxsize=None)
+def _bytes_pattern(pattern: re.Pattern[str]) -> re.Pattern[bytes]:
+    return re.compile(pattern.pattern.encode(), pattern.flags & ~re.UNICODE)
+
+
+def _in_bytes(word: str | re.Pattern[str], content: bytes) -> bool:
+    if isinstance(word, str):
+        return word.encode() in content
+    return _bytes_pattern(word).search(content) is not None
+
+
+def _in_text(word: str | re.Pattern[str], content: str) -> bool:
+    return word in content if isinstance(word, str) else word.search(content) is not None
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Since")
 
 
@@ -145,9 +160,10 @@ class Rule:
     """The safety of the rule's fix where it is offered (decided per site; shown in the docs)."""
     DEFAULT: ClassVar[bool] = True
     """False for opt-in rules: selected only when their full code is named."""
-    TRIGGERS: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    TRIGGERS: ClassVar[tuple[tuple[str | re.Pattern[str], ...], ...]] = ()
     """Words the file must contain for the rule to possibly fire: each group needs one of its
-    words. Checked on the raw bytes before anything is parsed; () means always run."""
+    words (a compiled pattern stands for a word that has many spellings, `except\\s*:`). Checked
+    on the raw bytes before anything is parsed; () means always run."""
 
     EQUIVALENTS: ClassVar[tuple[str, ...]] = ()
     """Codes of other tools that flag the same pattern ("ruff RUF006"), for configuring them together."""
@@ -160,9 +176,9 @@ class Rule:
     @classmethod
     def triggered(cls, content: bytes | str) -> bool:
         if isinstance(content, bytes):
-            words = all(any(word.encode() in content for word in group) for group in cls.TRIGGERS)
+            words = all(any(_in_bytes(word, content) for word in group) for group in cls.TRIGGERS)
             return words and (not cls.NEEDS_COROUTINE or _ASYNC_DEF_BYTES.search(content) is not None)
-        words = all(any(word in content for word in group) for group in cls.TRIGGERS)
+        words = all(any(_in_text(word, content) for word in group) for group in cls.TRIGGERS)
         return words and (not cls.NEEDS_COROUTINE or _ASYNC_DEF.search(content) is not None)
 
     def __init__(self, ctx: RuleContext) -> None:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from asynclint._lazy import cst
@@ -78,7 +80,8 @@ class CancelledSwallowed(Rule):
 
     CODE = "AIO603"
     NAME = "cancelled-swallowed"
-    TRIGGERS = (("except",),)  # any handler: `except\t:` and `except  *` are spelled many ways
+    # A bare `except:` may be spelled with any whitespace before its colon.
+    TRIGGERS = (("CancelledError", "BaseException", re.compile(r"except\s*:")),)
     NEEDS_COROUTINE = True
     MESSAGE = "`{handler}` can finish without re-raising: it swallows cancellation"
     FIX_TITLE = "Re-raise `CancelledError`"

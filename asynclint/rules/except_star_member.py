@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import functools
 from typing import Any
 
@@ -85,7 +87,7 @@ class ExceptStarMember(Rule):
 
     CODE = "AIO605"
     NAME = "except-star-member"
-    TRIGGERS = (("except",),)  # `except*` may be spelled with any whitespace between the two
+    TRIGGERS = ((re.compile(r"except\s*\*"),),)  # any whitespace may stand between the two
     MESSAGE = "`{name}` is a group of `{type}` and has no `.{attr}`: use `{name}.exceptions`"
 
     def visit_ExceptStarHandler(self, node: cst.ExceptStarHandler) -> None:
