@@ -72,7 +72,7 @@ def _is_row(row: Any) -> bool:
 
 
 def _is_entry(entry: Any) -> bool:
-    """[sha256 hex, rows, signature, [[dependency, signature or None], ...]], exactly."""
+    """[sha256 hex, rows, signature, [[dependency, signature or None, sha256 hex or None], ...]], exactly."""
     return (
         type(entry) is list
         and len(entry) == 4
@@ -83,7 +83,12 @@ def _is_entry(entry: Any) -> bool:
         and _is_signature(entry[2], missing=False)
         and type(entry[3]) is list
         and all(
-            type(d) is list and len(d) == 2 and type(d[0]) is str and _is_signature(d[1], missing=True) for d in entry[3]
+            type(d) is list
+            and len(d) == 3
+            and type(d[0]) is str
+            and _is_signature(d[1], missing=True)
+            and (d[2] is None or (type(d[2]) is str and len(d[2]) == 64))
+            for d in entry[3]
         )
     )
 
@@ -104,6 +109,7 @@ class Cache:
         self.entries = entries
         self.dirty = False
         self.opened_ns = time.time_ns()  # before any file of this run is read
+        self._digests: dict[str, str | None] = {}  # dependencies hashed by this run
 
     @classmethod
     def open(cls, settings: Settings) -> Cache:
@@ -149,11 +155,45 @@ class Cache:
         return self._rows(entry)
 
     def _dependencies_unchanged(self, entry: list[Any]) -> bool:
-        """Are the other modules this result was computed from (AIO4xx reads them) as they were?"""
-        return all(_current(dependency) == recorded for dependency, recorded in entry[3])
+        """Are the other modules this result was computed from (AIO4xx reads them) as they were?
+
+        By stat, or, for one that was racy when recorded (a checkout or copy made just before
+        the run), by the hash of the bytes the worker read; a racy one that matches gets its stat
+        recorded, so later runs need no read.
+        """
+        for record in entry[3]:
+            dependency, recorded, digest = record
+            if recorded != RACY:
+                if _current(dependency) != recorded:
+                    return False
+                continue
+            if digest is None:
+                return False
+            try:
+                stat = os.stat(dependency)  # before reading, as for the files themselves
+            except OSError:
+                return False
+            if self._digest(dependency) != digest:
+                return False
+            record[1] = signature(stat, self.opened_ns)
+            self.dirty = True
+        return True
+
+    def _digest(self, path: str) -> str | None:
+        if path not in self._digests:
+            try:
+                self._digests[path] = hashlib.sha256(read_file(path)[0]).hexdigest()
+            except OSError:
+                self._digests[path] = None
+        return self._digests[path]
 
     def put(
-        self, path: str, data: bytes, stat: Signature, diagnostics: list[Diagnostic], dependencies: Sequence[str] = ()
+        self,
+        path: str,
+        data: bytes,
+        stat: Signature,
+        diagnostics: list[Diagnostic],
+        dependencies: Sequence[tuple[str, str | None]] = (),
     ) -> None:
         """Record the result for `data`, read after `stat` was taken.
 
@@ -161,7 +201,7 @@ class Cache:
         signatures count as racy unless they are older than that (they cannot have changed since).
         """
         rows = [[getattr(d, name) for name in _FIELDS] for d in diagnostics]
-        recorded = [[dependency, self._dependency_signature(dependency)] for dependency in dependencies]
+        recorded = [[dependency, self._dependency_signature(dependency), digest] for dependency, digest in dependencies]
         self.entries[self._key(path)] = [hashlib.sha256(data).hexdigest(), rows, stat, recorded]
         self.dirty = True
 

@@ -16,6 +16,7 @@ found there (the standard library, third-party packages) is unknown, and unknown
 from __future__ import annotations
 
 import ast
+import hashlib
 import os
 from dataclasses import dataclass, field
 
@@ -48,17 +49,19 @@ class ModuleInfo:
     """Decorators defined here whose returned wrapper is an `async def`."""
 
 
-_SCANNED: dict[str, tuple[tuple[int, int] | None, ModuleInfo | None]] = {}
+_SCANNED: dict[str, tuple[tuple[int, int] | None, ModuleInfo | None, str | None]] = {}
+"""path -> (its stat when scanned, its facts, the SHA-256 of the bytes scanned)."""
 _FOUND: dict[tuple[str, str], str | None] = {}
-_RECORDERS: list[set[str]] = []
+_RECORDERS: list[dict[str, str | None]] = []
 SCANS = [0]  # how many files this process has scanned (for tests: "never twice")
 
 
 class record:  # noqa: N801 - used as `with project.record() as paths:`
-    """Collects the paths of the modules consulted while linting, for the result cache."""
+    """Collects the modules consulted while linting, for the result cache: path -> the SHA-256 of
+    the bytes scanned (None for a path only looked for, or one that could not be read)."""
 
-    def __enter__(self) -> set[str]:
-        self.paths: set[str] = set()
+    def __enter__(self) -> dict[str, str | None]:
+        self.paths: dict[str, str | None] = {}
         _RECORDERS.append(self.paths)
         return self.paths
 
@@ -66,9 +69,10 @@ class record:  # noqa: N801 - used as `with project.record() as paths:`
         _RECORDERS.remove(self.paths)
 
 
-def _note(path: str) -> None:
+def _note(path: str, digest: str | None = None) -> None:
     for paths in _RECORDERS:
-        paths.add(path)
+        if digest is not None or path not in paths:
+            paths[path] = digest
 
 
 def _stat(path: str) -> tuple[int, int] | None:
@@ -136,22 +140,26 @@ def absolute(target: str, module: str, is_package: bool) -> str | None:
 
 def scan(path: str, name: str) -> ModuleInfo | None:
     """The module's top-level facts, from the cache when the file did not change."""
-    _note(path)
     stat = _stat(path)
     cached = _SCANNED.get(path)
     if cached is not None and cached[0] == stat:
+        _note(path, cached[2])
         return cached[1]
     info = None
+    digest = None
     if stat is not None:
         try:
             with open(path, "rb") as handle:
-                tree = ast.parse(handle.read(), path)
+                data = handle.read()
+            digest = hashlib.sha256(data).hexdigest()
+            tree = ast.parse(data, path)
         except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
             tree = None
         SCANS[0] += 1
         if tree is not None:
             info = _Scanner(name, path, os.path.basename(path) == "__init__.py").run(tree)
-    _SCANNED[path] = (stat, info)
+    _SCANNED[path] = (stat, info, digest)
+    _note(path, digest)
     return info
 
 

@@ -107,8 +107,9 @@ class FileResult:
     """The bytes before fixing, when fixing changed them (for --diff)."""
     error: str | None = None
     """The file could not be read at all (missing, a directory, no permission)."""
-    dependencies: list[str] = field(default_factory=list, compare=False)
-    """Other files whose contents the findings depend on (project modules consulted), for the cache."""
+    dependencies: list[tuple[str, str | None]] = field(default_factory=list, compare=False)
+    """Other files whose contents the findings depend on (project modules consulted), each with the
+    SHA-256 of the bytes read (None when only looked for), for the cache."""
 
     @property
     def internal_error(self) -> bool:

@@ -98,7 +98,7 @@ def _work(path: str, data: bytes, settings: Settings, fix: bool) -> FileResult:
         else:
             result = FileResult(path, [d.portable() for d in lint_bytes(data, settings, path)])
     own = os.path.abspath(path)
-    result.dependencies = sorted(p for p in consulted if p != own)
+    result.dependencies = sorted((p, digest) for p, digest in consulted.items() if p != own)
     return result
 
 

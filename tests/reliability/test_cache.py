@@ -5,6 +5,9 @@
 - git's racy rule: a stat signature whose times are within 2 s of when it was taken never answers
   without reading the file, so an edit of the same size in the same timestamp tick is seen; an
   older one does answer by stat alone.
+- A result that depends on other project modules (AIO4xx reads them) is reused by the next run
+  even when those modules were written just before (a fresh checkout): a racy dependency is
+  checked by the hash of the bytes the worker read, so only a real change of it is a miss.
 - A corrupted cache (any entry of the wrong shape or types, deep nesting, bytes that are not JSON,
   a FIFO in its place) is a miss or an empty cache: never a traceback, never a hang, never a
   wrong result, and the next run repairs it.
@@ -43,6 +46,45 @@ def found(path: Path) -> list[str]:
 def entry(directory: Path) -> list[Any]:
     (file,) = (directory / ".asynclint_cache").glob("*.json")
     return cast(list[Any], json.loads(file.read_text())[os.path.join(os.path.realpath(directory), "m.py")])
+
+
+# ------------------------------------------------------------------------------ racy dependencies
+USES_STORE = "from shop.store import save\n\n\nasync def main():\n    save(1)\n"
+STORE = "async def save(n):\n    return n\n"
+# The same size: `save` is no longer a coroutine function, so AIO401 goes away.
+PLAIN_STORE = "def       save(n):\n    return n\n"
+assert len(PLAIN_STORE) == len(STORE)
+
+
+def _project(root: Path) -> Path:
+    (root / "shop").mkdir()
+    (root / "shop" / "__init__.py").write_text("")
+    (root / "shop" / "store.py").write_text(STORE)
+    (root / "shop" / "app.py").write_text(USES_STORE)
+    return root / "shop" / "app.py"
+
+
+def test_a_fresh_checkouts_dependencies_do_not_force_a_second_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = _project(tmp_path)  # every file just written: all signatures racy
+    assert found(app) == ["AIO401"]
+
+    def no_analysis(*args: object) -> object:
+        raise AssertionError("analysed again: the cached result should have answered")
+
+    monkeypatch.setattr(runner, "_pool", no_analysis)
+    assert found(app) == ["AIO401"]
+
+
+def test_a_racy_dependency_changed_in_the_same_tick_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = _project(tmp_path)
+    store = tmp_path / "shop" / "store.py"
+    assert found(app) == ["AIO401"]
+    before = store.stat()
+    store.write_text(PLAIN_STORE)  # same size, and the same mtime, as within one coarse tick
+    os.utime(store, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert found(app) == []
 
 
 # ------------------------------------------------------------------------------ stale results
