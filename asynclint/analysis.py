@@ -29,21 +29,65 @@ if TYPE_CHECKING:
 # `asyncio.create_task`.
 _ASYNCIO_SUBMODULES = frozenset(
     {
-        "base_events", "base_futures", "base_subprocess", "base_tasks", "coroutines", "events",
-        "exceptions", "futures", "locks", "protocols", "queues", "runners", "selector_events",
-        "sslproto", "staggered", "streams", "subprocess", "taskgroups", "tasks", "threads",
-        "timeouts", "transports", "unix_events", "windows_events",
+        "base_events",
+        "base_futures",
+        "base_subprocess",
+        "base_tasks",
+        "coroutines",
+        "events",
+        "exceptions",
+        "futures",
+        "locks",
+        "protocols",
+        "queues",
+        "runners",
+        "selector_events",
+        "sslproto",
+        "staggered",
+        "streams",
+        "subprocess",
+        "taskgroups",
+        "tasks",
+        "threads",
+        "timeouts",
+        "transports",
+        "unix_events",
+        "windows_events",
     }
 )
 
 # Fields that hold only punctuation or whitespace: never worth walking into.
 _SKIP_FIELDS = frozenset(
     {
-        "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "leading_lines", "header",
-        "footer", "semicolon", "comma", "colon", "equal", "star", "dot", "arrow", "operator",
-        "asynchronous", "lines_after_decorators", "trailing_whitespace", "newline", "whitespace",
-        "first_line", "empty_lines", "encoding", "default_indent", "default_newline",
-        "has_trailing_newline", "value_whitespace",
+        "lpar",
+        "rpar",
+        "lbracket",
+        "rbracket",
+        "lbrace",
+        "rbrace",
+        "leading_lines",
+        "header",
+        "footer",
+        "semicolon",
+        "comma",
+        "colon",
+        "equal",
+        "star",
+        "dot",
+        "arrow",
+        "operator",
+        "asynchronous",
+        "lines_after_decorators",
+        "trailing_whitespace",
+        "newline",
+        "whitespace",
+        "first_line",
+        "empty_lines",
+        "encoding",
+        "default_indent",
+        "default_newline",
+        "has_trailing_newline",
+        "value_whitespace",
     }
 )
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -173,8 +217,19 @@ class Scope:
     """A module, class, function, lambda or comprehension scope."""
 
     __slots__ = (
-        "kind", "node", "parent", "is_async", "bindings", "imports", "reads", "declared",
-        "name", "values", "async_with_names", "functions", "classes",
+        "async_with_names",
+        "bindings",
+        "classes",
+        "declared",
+        "functions",
+        "imports",
+        "is_async",
+        "kind",
+        "name",
+        "node",
+        "parent",
+        "reads",
+        "values",
     )
 
     def __init__(self, kind: str, node: Any, parent: Scope | None, is_async: bool = False) -> None:
@@ -824,4 +879,3 @@ def _init_special() -> None:
             cst.LessThan: cst.GreaterThan,
         }
     )
-

@@ -67,7 +67,10 @@ def _is_row(row: Any) -> bool:
     return (
         type(row) is list
         and len(row) == len(_FIELDS)
-        and all(isinstance(value, types) and (type(value) is not bool or bool in types) for value, types in zip(row, _FIELD_TYPES))
+        and all(
+            isinstance(value, types) and (type(value) is not bool or bool in types)
+            for value, types in zip(row, _FIELD_TYPES, strict=True)
+        )
     )
 
 
@@ -115,7 +118,9 @@ class Cache:
     def open(cls, settings: Settings) -> Cache:
         root = Path(settings.root if settings.config_file else os.getcwd())
         key = hashlib.sha256(
-            repr((_code_fingerprint(), {f: v for f, v in asdict(settings).items() if f not in ("root", "config_file")})).encode()
+            repr(
+                (_code_fingerprint(), {f: v for f, v in asdict(settings).items() if f not in ("root", "config_file")})
+            ).encode()
         ).hexdigest()[:20]
         file = root / DIRECTORY / f"{key}.json"
         try:
@@ -131,7 +136,7 @@ class Cache:
 
     @staticmethod
     def _rows(entry: list[Any]) -> list[Diagnostic]:
-        return [Diagnostic(**dict(zip(_FIELDS, values))) for values in entry[1]]
+        return [Diagnostic(**dict(zip(_FIELDS, values, strict=True))) for values in entry[1]]
 
     def get_unchanged(self, path: str) -> list[Diagnostic] | None:
         """The result for a file whose stat signature is the one recorded with its hash.

@@ -57,42 +57,72 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories; '-' reads stdin")
         sub.add_argument(
-            "--select", action="append", metavar="CODES", help="comma-separated codes or prefixes (or ALL) to enable, replacing the config's selection"
+            "paths", nargs="*", default=["."], metavar="PATH", help="files or directories; '-' reads stdin"
+        )
+        sub.add_argument(
+            "--select",
+            action="append",
+            metavar="CODES",
+            help="comma-separated codes or prefixes (or ALL) to enable, replacing the config's selection",
         )
         sub.add_argument("--extend-select", action="append", metavar="CODES", help="add codes to the selection")
         sub.add_argument("--ignore", action="append", metavar="CODES", help="codes or prefixes to disable")
-        sub.add_argument("--extend-ignore", action="append", metavar="CODES", help="the same as --ignore (ruff's spelling)")
+        sub.add_argument(
+            "--extend-ignore", action="append", metavar="CODES", help="the same as --ignore (ruff's spelling)"
+        )
         sub.add_argument("--target-version", metavar="pyXY", help="Python the linted code must run on (e.g. py310)")
         sub.add_argument(
             "--output-format", choices=OUTPUT_FORMATS, default="concise", help="how findings are shown (text: concise)"
         )
         sub.add_argument(
-            "--format", dest="output_format", choices=OUTPUT_FORMATS, default=argparse.SUPPRESS, help="the same as --output-format"
+            "--format",
+            dest="output_format",
+            choices=OUTPUT_FORMATS,
+            default=argparse.SUPPRESS,
+            help="the same as --output-format",
         )
         sub.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
-        sub.add_argument("--statistics", action="store_true", help="count findings per code instead of listing them (JSON with --output-format json)")
-        sub.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings (errors still exit 2)")
+        sub.add_argument(
+            "--statistics",
+            action="store_true",
+            help="count findings per code instead of listing them (JSON with --output-format json)",
+        )
+        sub.add_argument(
+            "--exit-zero", action="store_true", help="exit 0 even when there are findings (errors still exit 2)"
+        )
         sub.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin")
         sub.add_argument("--config", metavar="FILE", help="pyproject.toml to read [tool.asynclint] from")
-        sub.add_argument("--extend-safe-fixes", action="append", metavar="CODES", help="treat these unsafe fixes as safe")
+        sub.add_argument(
+            "--extend-safe-fixes", action="append", metavar="CODES", help="treat these unsafe fixes as safe"
+        )
         sub.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
-        sub.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: the CPUs available)")
-        sub.add_argument("--file-timeout", type=float, default=None, metavar="SECONDS", help="per-file time limit (default 60)")
+        sub.add_argument(
+            "-j", "--jobs", type=int, default=0, metavar="N", help="worker processes (default: the CPUs available)"
+        )
+        sub.add_argument(
+            "--file-timeout", type=float, default=None, metavar="SECONDS", help="per-file time limit (default 60)"
+        )
         sub.add_argument(
             "--max-memory",
             type=float,
             default=None,
             metavar="GB",
-            help="address space each worker may use (default: half the physical memory shared among the workers, at least 2)",
+            help=(
+                "address space each worker may use"
+                " (default: half the physical memory shared among the workers, at least 2)"
+            ),
         )
         sub.add_argument("--no-cache", action="store_true", help="neither read nor write .asynclint_cache/")
         sub.add_argument("--exclude", action="append", metavar="GLOBS", help="replace the default excludes")
         sub.add_argument("--extend-exclude", action="append", metavar="GLOBS", help="exclude these too")
-        sub.add_argument("--force-exclude", action="store_true", help="apply excludes to files named on the command line")
         sub.add_argument(
-            "--follow-symlinks", action="store_true", help="also collect symlinks whose targets are outside the paths given"
+            "--force-exclude", action="store_true", help="apply excludes to files named on the command line"
+        )
+        sub.add_argument(
+            "--follow-symlinks",
+            action="store_true",
+            help="also collect symlinks whose targets are outside the paths given",
         )
 
     check = commands.add_parser("check", help="report findings")
@@ -103,7 +133,9 @@ def _parser() -> argparse.ArgumentParser:
     common(fix)
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes")
     fix.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
-    fix.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when files were changed (for pre-commit)")
+    fix.add_argument(
+        "--exit-non-zero-on-fix", action="store_true", help="exit 1 when files were changed (for pre-commit)"
+    )
     fix.add_argument("--show-fixes", action="store_true", help="list the fixes applied, per file and code")
 
     rule = commands.add_parser("rule", help="explain a rule")
@@ -161,7 +193,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             try:
                 from asynclint.lsp import main as serve
             except ImportError as error:
-                print(f"asynclint: error: the language server needs pygls: pip install 'asynclint[lsp]' ({error})", file=sys.stderr)
+                print(
+                    f"asynclint: error: the language server needs pygls: pip install 'asynclint[lsp]' ({error})",
+                    file=sys.stderr,
+                )
                 return EXIT_ERROR
             return serve()
         settings = _settings(args)
@@ -305,7 +340,9 @@ def _write(
         try:
             write_atomically(args.output_file, buffer.getvalue().encode("utf-8"))
         except OSError as error:
-            raise ConfigError(f"--output-file {output.display_path(args.output_file)}: {error.strerror or error}") from None
+            raise ConfigError(
+                f"--output-file {output.display_path(args.output_file)}: {error.strerror or error}"
+            ) from None
         return
     _render(results, args, out, output.View(_wants_color(out), _sources(stdin), settings), fixing, fixes)
     out.flush()

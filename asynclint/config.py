@@ -28,9 +28,28 @@ if TYPE_CHECKING:
 
 DEFAULT_TARGET = (3, 10)  # the oldest CPython still in use
 DEFAULT_EXCLUDES = (
-    ".bzr", ".direnv", ".eggs", ".git", ".hg", ".mypy_cache", ".nox", ".pants.d", ".pytype",
-    ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out", "dist",
-    "node_modules", "venv", "__pycache__", ".asynclint_cache", ".pytest_cache",
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "dist",
+    "node_modules",
+    "venv",
+    "__pycache__",
+    ".asynclint_cache",
+    ".pytest_cache",
 )
 _TARGET = re.compile(r"^py3(\d{1,2})$")
 _CODE_PREFIX = re.compile(r"^(ALL|AIO[0-9]{0,3})$")
@@ -216,7 +235,9 @@ class Settings:
 
 
 @functools.lru_cache(maxsize=64)
-def _compile_excludes(patterns: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern[str] | None, re.Pattern[str] | None]:
+def _compile_excludes(
+    patterns: tuple[str, ...],
+) -> tuple[frozenset[str], re.Pattern[str] | None, re.Pattern[str] | None]:
     """(plain names, one regex for name globs, one for path globs): a set lookup for the common case."""
     names: set[str] = set()
     name_globs: list[str] = []
@@ -253,13 +274,25 @@ def _relative(path: str, start: str) -> str:
 
 
 _KEYS = {
-    "select", "ignore", "extend-select", "extend-ignore", "per-file-ignores", "target-version", "unsafe-fixes",
-    "extend-safe-fixes", "blocking-calls", "exclude", "extend-exclude", "force-exclude",
+    "select",
+    "ignore",
+    "extend-select",
+    "extend-ignore",
+    "per-file-ignores",
+    "target-version",
+    "unsafe-fixes",
+    "extend-safe-fixes",
+    "blocking-calls",
+    "exclude",
+    "extend-exclude",
+    "force-exclude",
 }
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a table", list: "an array", str: "a string", bool: "a boolean"}.get(type(value), type(value).__name__)
+    return {dict: "a table", list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:

@@ -22,8 +22,16 @@ if TYPE_CHECKING:
 ASYNCIO_COROUTINE_FUNCTIONS = frozenset(
     "asyncio." + name
     for name in (
-        "sleep", "wait", "wait_for", "open_connection", "start_server", "open_unix_connection",
-        "start_unix_server", "create_subprocess_exec", "create_subprocess_shell", "to_thread",
+        "sleep",
+        "wait",
+        "wait_for",
+        "open_connection",
+        "start_server",
+        "open_unix_connection",
+        "start_unix_server",
+        "create_subprocess_exec",
+        "create_subprocess_shell",
+        "to_thread",
         "staggered_race",
     )
 )
@@ -32,18 +40,46 @@ ASYNCIO_COROUTINE_FUNCTIONS = frozenset(
 # is right as it is, and `asyncio.wait` accepts them.
 FUTURE_FUNCTIONS = frozenset(
     "asyncio." + name
-    for name in ("ensure_future", "create_task", "gather", "shield", "wrap_future", "run_coroutine_threadsafe", "Future", "Task")
+    for name in (
+        "ensure_future",
+        "create_task",
+        "gather",
+        "shield",
+        "wrap_future",
+        "run_coroutine_threadsafe",
+        "Future",
+        "Task",
+    )
 )
 FUTURE_METHODS = frozenset({"run_in_executor", "create_future", "create_task", "ensure_future", "gather", "shield"})
 
 # Coroutine methods of asyncio's classes, for receivers whose type is known.
 _STREAM_READ = ("read", "readline", "readexactly", "readuntil")
 _LOOP = (
-    "sock_recv", "sock_recv_into", "sock_recvfrom", "sock_recvfrom_into", "sock_sendall", "sock_sendto",
-    "sock_connect", "sock_accept", "sock_sendfile", "create_connection", "create_server",
-    "create_unix_connection", "create_unix_server", "create_datagram_endpoint", "getaddrinfo",
-    "getnameinfo", "connect_read_pipe", "connect_write_pipe", "subprocess_exec", "subprocess_shell",
-    "shutdown_asyncgens", "shutdown_default_executor", "sendfile", "start_tls",
+    "sock_recv",
+    "sock_recv_into",
+    "sock_recvfrom",
+    "sock_recvfrom_into",
+    "sock_sendall",
+    "sock_sendto",
+    "sock_connect",
+    "sock_accept",
+    "sock_sendfile",
+    "create_connection",
+    "create_server",
+    "create_unix_connection",
+    "create_unix_server",
+    "create_datagram_endpoint",
+    "getaddrinfo",
+    "getnameinfo",
+    "connect_read_pipe",
+    "connect_write_pipe",
+    "subprocess_exec",
+    "subprocess_shell",
+    "shutdown_asyncgens",
+    "shutdown_default_executor",
+    "sendfile",
+    "start_tls",
 )
 ASYNCIO_METHODS: dict[str, frozenset[str]] = {
     "asyncio.StreamWriter": frozenset({"drain", "wait_closed", "start_tls"}),
@@ -159,10 +195,13 @@ def _returns_async_wrapper(definition: Any) -> bool:
     body = definition.body.body if isinstance(definition.body, cst.IndentedBlock) else []
     inner = {s.name.value for s in body if isinstance(s, cst.FunctionDef) and s.asynchronous is not None}
     returns = [
-        s.body[0] for s in body
+        s.body[0]
+        for s in body
         if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Return)
     ]
-    return bool(inner) and bool(returns) and all(isinstance(r.value, cst.Name) and r.value.value in inner for r in returns)
+    return (
+        bool(inner) and bool(returns) and all(isinstance(r.value, cst.Name) and r.value.value in inner for r in returns)
+    )
 
 
 def _method_kind(analysis: Analysis, cls: Scope, name: str, project: Project | None, seen: int = 0) -> bool | None:

@@ -26,7 +26,6 @@ from asynclint.config import Settings, parts_below
 from asynclint.source import read_file
 
 
-
 @dataclass
 class Discovery:
     """What `collect_files` found: files to check, errors for paths named, and symlinks skipped."""
@@ -48,10 +47,18 @@ def read_regular(path: str, *, follow_symlinks: bool = True) -> bytes | None:
 
 # ------------------------------------------------------------------------------ git's patterns
 _CLASSES = {
-    "alnum": "a-zA-Z0-9", "alpha": "a-zA-Z", "blank": " \\t", "cntrl": "\\x00-\\x1f\\x7f",
-    "digit": "0-9", "graph": "\\x21-\\x7e", "lower": "a-z", "print": "\\x20-\\x7e",
-    "punct": re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"), "space": " \\t\\n\\r\\f\\v",
-    "upper": "A-Z", "xdigit": "0-9A-Fa-f",
+    "alnum": "a-zA-Z0-9",
+    "alpha": "a-zA-Z",
+    "blank": " \\t",
+    "cntrl": "\\x00-\\x1f\\x7f",
+    "digit": "0-9",
+    "graph": "\\x21-\\x7e",
+    "lower": "a-z",
+    "print": "\\x20-\\x7e",
+    "punct": re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"),
+    "space": " \\t\\n\\r\\f\\v",
+    "upper": "A-Z",
+    "xdigit": "0-9A-Fa-f",
 }
 
 
@@ -133,7 +140,12 @@ def _translate(pattern: str, *, name_only: bool) -> str:
             while j < n and pattern[j] == "*":
                 j += 1
             starts = i == 0 or i == literal or pattern[i - 1] == "/"
-            if not name_only and j - i >= 2 and starts and (j == n or pattern[j] == "/" or pattern.startswith("\\/", j)):
+            if (
+                not name_only
+                and j - i >= 2
+                and starts
+                and (j == n or pattern[j] == "/" or pattern.startswith("\\/", j))
+            ):
                 if j == n:
                     out.append(".*")  # `dir/**`: everything inside
                 elif pattern[j] == "/":
@@ -304,7 +316,11 @@ def _global_excludes(home: str, xdg: str) -> Patterns | None:
     if setting is None:
         path = os.path.join(config_home, "git", "ignore")
     elif setting.startswith("~"):
-        path = home + setting[1:] if setting.startswith(("~/", "~" + os.sep)) or setting == "~" else os.path.expanduser(setting)
+        path = (
+            home + setting[1:]
+            if setting.startswith(("~/", "~" + os.sep)) or setting == "~"
+            else os.path.expanduser(setting)
+        )
     else:
         path = setting
     return _patterns_in(path, follow_symlinks=True)
@@ -474,7 +490,12 @@ class _Walker:
             if levels and _ignored(levels, prefix + name, is_dir):
                 continue
             if is_file:
-                found.append((name if place.path in (".", "./") else os.path.join(place.path, name), os.path.join(place.real, name)))
+                found.append(
+                    (
+                        name if place.path in (".", "./") else os.path.join(place.path, name),
+                        os.path.join(place.real, name),
+                    )
+                )
             elif is_dir:
                 self.visit(place.child(name, levels), found)
             else:
@@ -508,11 +529,15 @@ def _location(path: str) -> str:
     return os.path.join(os.path.realpath(head), name)
 
 
-def collect_files(paths: Iterable[str], settings: Settings = Settings(), *, follow_symlinks: bool = False) -> Discovery:
+def collect_files(
+    paths: Iterable[str], settings: Settings | None = None, *, follow_symlinks: bool = False
+) -> Discovery:
     """The Python files under `paths`, in a stable sorted order per path given, each file once.
 
     Files named explicitly are checked even when excluded, unless `settings.force_exclude`.
     """
+    if settings is None:
+        settings = Settings()
     result = Discovery()
     given: list[tuple[str, bool]] = []  # (path, is it a directory)
     for raw in paths:
@@ -530,7 +555,9 @@ def collect_files(paths: Iterable[str], settings: Settings = Settings(), *, foll
             result.errors.append(f"{raw}: not a regular file")
             continue
         given.append((raw, stat.S_ISDIR(mode)))
-    walker = _Walker(settings, [os.path.realpath(raw) if is_dir else _location(raw) for raw, is_dir in given], follow_symlinks)
+    walker = _Walker(
+        settings, [os.path.realpath(raw) if is_dir else _location(raw) for raw, is_dir in given], follow_symlinks
+    )
     seen: set[str] = set()
     for raw, is_dir in given:
         if is_dir:
@@ -568,4 +595,6 @@ def is_ignored(path: str) -> bool:
     if own is not None:
         levels = (*levels, ("/".join(parts), own))
     entry = os.path.join(directory, os.path.basename(path))
-    return _ignored(levels, "/".join((*parts, os.path.basename(path))), os.path.isdir(entry) and not os.path.islink(entry))
+    return _ignored(
+        levels, "/".join((*parts, os.path.basename(path))), os.path.isdir(entry) and not os.path.islink(entry)
+    )

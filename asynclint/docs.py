@@ -53,8 +53,12 @@ def codemod_list() -> str:
 
 def rule_page(rule: type[Rule]) -> str:
     """One rule's page: its header facts, then its docstring (the same text `asynclint rule` prints)."""
-    fix = "no fix" if rule.FIX_SAFETY is None else f"{rule.FIX_SAFETY.value} fix ({rule.FIX_AVAILABILITY.value} available)"
-    default = "on by default" if rule.DEFAULT else f"opt-in: `extend-select = [\"{rule.CODE}\"]`"
+    fix = (
+        "no fix"
+        if rule.FIX_SAFETY is None
+        else f"{rule.FIX_SAFETY.value} fix ({rule.FIX_AVAILABILITY.value} available)"
+    )
+    default = "on by default" if rule.DEFAULT else f'opt-in: `extend-select = ["{rule.CODE}"]`'
     lines = [f"# {rule.NAME} ({rule.CODE})", "", f"{fix}; {default}.", ""]
     if rule.EQUIVALENTS:
         lines += [f"Equivalent codes elsewhere: {', '.join(f'`{e}`' for e in rule.EQUIVALENTS)}.", ""]

@@ -88,7 +88,9 @@ def out_of_memory(limit: int | None) -> Diagnostic:
     """AIO001 for a file whose analysis needed more memory than the process may use."""
     if limit is None:
         return _file_diagnostic("AIO001", "ran out of memory while analysing")
-    return _file_diagnostic("AIO001", f"needs more than {limit / 2**30:.1f} GB of memory to analyse (the limit per worker)")
+    return _file_diagnostic(
+        "AIO001", f"needs more than {limit / 2**30:.1f} GB of memory to analyse (the limit per worker)"
+    )
 
 
 def memory_limit() -> int | None:
@@ -232,7 +234,9 @@ def _unfixable(module: libcst.Module, text: str) -> str | None:
     return None
 
 
-def _honest(diagnostics: list[Diagnostic], module: libcst.Module, text: str, settings: Settings, path: str | None) -> list[Diagnostic]:
+def _honest(
+    diagnostics: list[Diagnostic], module: libcst.Module, text: str, settings: Settings, path: str | None
+) -> list[Diagnostic]:
     """The diagnostics, with no fix marked applicable that `fix` would not apply (and AIO003 saying why)."""
     if not any(d.applicable for d in diagnostics):
         return diagnostics
@@ -287,7 +291,12 @@ class _Pass:
 
 
 def _lint_module(
-    module: libcst.Module, text: str, settings: Settings, rules: Sequence[type[Rule]], noqa: bool, path: str | None = None
+    module: libcst.Module,
+    text: str,
+    settings: Settings,
+    rules: Sequence[type[Rule]],
+    noqa: bool,
+    path: str | None = None,
 ) -> _Pass:
     handlers: dict[type, list[tuple[type[Rule], Callable[[Any], None]]]] = {}
     reports: list[tuple[type[Rule], Any, str, Fix | None]] = []
@@ -362,7 +371,11 @@ def _selected(settings: Settings, path: str | None, content: bytes | str, *, pre
 def _report_file_level(settings: Settings, path: str | None, diagnostic: Diagnostic) -> list[Diagnostic]:
     """AIO001 and AIO003 honour selection (a project may ignore them for deliberately odd files)."""
     rule = get_rule(diagnostic.code)
-    if diagnostic.code in ("AIO001", "AIO003") and rule is not None and not settings.is_selected(rule, settings.ignores_for(path)):
+    if (
+        diagnostic.code in ("AIO001", "AIO003")
+        and rule is not None
+        and not settings.is_selected(rule, settings.ignores_for(path))
+    ):
         return []
     return [diagnostic]
 
@@ -478,7 +491,9 @@ def _apply(module: libcst.Module, analysis: Analysis, fixes: Sequence[Fix]) -> l
 def _insert_after_imports(module: libcst.Module, statements: list[str]) -> libcst.Module:
     existing = {module.code_for_node(s).strip() for s in module.body}
     new_nodes = [
-        cst.parse_statement(code, config=module.config_for_parsing) for code in statements if code.strip() not in existing
+        cst.parse_statement(code, config=module.config_for_parsing)
+        for code in statements
+        if code.strip() not in existing
     ]
     if not new_nodes:
         return module
@@ -486,7 +501,8 @@ def _insert_after_imports(module: libcst.Module, statements: list[str]) -> libcs
     index = 0
     for i, statement in enumerate(body):
         if isinstance(statement, cst.SimpleStatementLine) and all(
-            isinstance(s, (cst.Import, cst.ImportFrom)) or (i == 0 and isinstance(s, cst.Expr) and isinstance(s.value, cst.SimpleString))
+            isinstance(s, (cst.Import, cst.ImportFrom))
+            or (i == 0 and isinstance(s, cst.Expr) and isinstance(s.value, cst.SimpleString))
             for s in statement.body
         ):
             index = i + 1
@@ -533,7 +549,7 @@ def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[t
                 new_module = cst.parse_module(new_text, config=module.config_for_parsing)
             except MemoryError:
                 raise
-            except Exception as error:  # noqa: BLE001 - reported, the file is left untouched
+            except Exception as error:
                 message = f"fix failed and was not applied: {type(error).__name__}: {error}"
                 return _unchanged(original, settings, path, rules, message)
             if new_text == text:
@@ -562,7 +578,9 @@ def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[t
         return FixOutcome(original, [internal_error(f"{type(error).__name__}: {error}")], 0)
 
 
-def _unchanged(text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], message: str) -> FixOutcome:
+def _unchanged(
+    text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], message: str
+) -> FixOutcome:
     diagnostics = [replace(d, applicable=False) for d in _lint_text(text, settings, path, True, rules)]
     return FixOutcome(text, sorted([*diagnostics, _file_diagnostic("AIO002", message)], key=_order), 0)
 
@@ -577,7 +595,9 @@ def fix_one(text: str, settings: Settings, path: str | None, code: str, line: in
     return _deep(_fix_one, text, settings, path, _checked(rules), line, column)
 
 
-def _fix_one(text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], line: int, column: int) -> str | None:
+def _fix_one(
+    text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], line: int, column: int
+) -> str | None:
     try:
         module = _parse(text, path)
         if _unfixable(module, text) is not None:
@@ -591,7 +611,7 @@ def _fix_one(text: str, settings: Settings, path: str | None, rules: Sequence[ty
         if _compiles(text, path):
             _quiet_compile(new_text, path)
         return new_text
-    except Exception:  # noqa: BLE001 - no quick fix is better than a broken one
+    except Exception:
         return None
 
 

@@ -11,7 +11,9 @@ if TYPE_CHECKING:
     from asynclint.analysis import Analysis
 
 
-def module_attribute(analysis: Analysis, at: Any, module: str, attr: str) -> tuple[Any, tuple[ImportRequest, ...]] | None:
+def module_attribute(
+    analysis: Analysis, at: Any, module: str, attr: str
+) -> tuple[Any, tuple[ImportRequest, ...]] | None:
     """An expression for `module.attr` usable at `at`, and the import it needs (if any).
 
     None when the module's name is taken there by something else: no fix is better than a wrong one.
@@ -32,9 +34,8 @@ def awaited(analysis: Analysis, original: Any, expression: Any) -> Any:
         expression = expression.with_changes(lpar=[], rpar=[])
     node = cst.Await(expression=expression)
     parent = analysis.parents.get(original)
-    needs_parens = (
-        (isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is original)
-        or (isinstance(parent, cst.Call) and parent.func is original)
+    needs_parens = (isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is original) or (
+        isinstance(parent, cst.Call) and parent.func is original
     )
     if needs_parens and not original.lpar:
         node = node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])

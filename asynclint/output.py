@@ -126,7 +126,9 @@ def diagnostic_json(path: str, d: Diagnostic) -> dict[str, object]:
         "column": d.column,
         "end_line": d.end_line,
         "end_column": d.end_column,
-        "fix": None if d.fix_title is None else {"title": d.fix_title, "safety": d.fix_safety, "applicable": d.applicable},
+        "fix": None
+        if d.fix_title is None
+        else {"title": d.fix_title, "safety": d.fix_safety, "applicable": d.applicable},
     }
 
 
@@ -419,7 +421,9 @@ def write_statistics(results: Sequence[FileResult], out: IO[str], view: View = V
 
 def write_statistics_json(results: Sequence[FileResult], out: IO[str], view: View = View()) -> None:
     """ruff's fields: `fixable` is true when `asynclint fix` would fix every one of them."""
-    rows = [{"code": r.code, "name": r.name, "count": r.count, "fixable": r.fixable == r.count} for r in statistics(results)]
+    rows = [
+        {"code": r.code, "name": r.name, "count": r.count, "fixable": r.fixable == r.count} for r in statistics(results)
+    ]
     json.dump(rows, out, indent=2)
     out.write("\n")
 

@@ -40,7 +40,9 @@ def _state_class() -> Any:
                     self.spans[node] = (start, len(self.tokens))
 
             @contextmanager
-            def record_syntactic_position(self, node: Any, *, start_node: Any = None, end_node: Any = None) -> Iterator[None]:
+            def record_syntactic_position(
+                self, node: Any, *, start_node: Any = None, end_node: Any = None
+            ) -> Iterator[None]:
                 start = len(self.tokens)
                 try:
                     yield
@@ -70,9 +72,9 @@ def positions(module: Any, nodes: Iterable[Any]) -> dict[Any, Span]:
     for index in sorted({i for node in nodes for i in spans[node]}):
         chunk = "".join(tokens[done:index])
         done = index
-        last = None
-        for last in _NEWLINE.finditer(chunk):
-            line += 1
+        newlines = list(_NEWLINE.finditer(chunk))
+        line += len(newlines)
+        last = newlines[-1] if newlines else None
         column = len(chunk) - last.end() if last is not None else column + len(chunk)
         where[index] = (line, column)
     return {node: (*where[spans[node][0]], *where[spans[node][1]]) for node in nodes}

@@ -22,8 +22,12 @@ from dataclasses import dataclass, field
 
 KEEPING_DECORATORS = frozenset(
     {
-        "builtins.staticmethod", "builtins.classmethod", "functools.wraps", "abc.abstractmethod",
-        "typing.override", "typing_extensions.override",
+        "builtins.staticmethod",
+        "builtins.classmethod",
+        "functools.wraps",
+        "abc.abstractmethod",
+        "typing.override",
+        "typing_extensions.override",
     }
 )
 _MAX_HOPS = 8  # re-export chains followed (`pkg/__init__.py` importing from `.core`, ...)
@@ -56,7 +60,7 @@ _RECORDERS: list[dict[str, str | None]] = []
 SCANS = [0]  # how many files this process has scanned (for tests: "never twice")
 
 
-class record:  # noqa: N801 - used as `with project.record() as paths:`
+class record:
     """Collects the modules consulted while linting, for the result cache: path -> the SHA-256 of
     the bytes scanned (None for a path only looked for, or one that could not be read)."""
 
@@ -182,8 +186,11 @@ class _Scanner:
                 for alias in node.names:
                     if alias.name == "*":
                         continue
-                    target = absolute(source + alias.name if source.endswith(".") or not source else f"{source}.{alias.name}",
-                                      info.name, self.is_package)
+                    target = absolute(
+                        source + alias.name if source.endswith(".") or not source else f"{source}.{alias.name}",
+                        info.name,
+                        self.is_package,
+                    )
                     if target is not None:
                         info.imports[alias.asname or alias.name] = target
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -246,7 +253,9 @@ def _top_level(body: list[ast.stmt]) -> list[ast.stmt]:
         if isinstance(node, ast.If):
             todo.extend(reversed([*node.body, *node.orelse]))
         elif isinstance(node, ast.Try):
-            todo.extend(reversed([*node.body, *[s for h in node.handlers for s in h.body], *node.orelse, *node.finalbody]))
+            todo.extend(
+                reversed([*node.body, *[s for h in node.handlers for s in h.body], *node.orelse, *node.finalbody])
+            )
         else:
             out.append(node)
     return out

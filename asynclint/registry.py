@@ -80,7 +80,7 @@ def handler_classes(rule: type[Rule]) -> tuple[tuple[type, str], ...]:
             if not (isinstance(node_class, type) and issubclass(node_class, cst.CSTNode)):
                 raise RegistryError(
                     f"{rule.__name__} ({getattr(rule, 'CODE', '?')}): `{attr}` names no libcst node class "
-                    f"(`libcst.{attr[len(_VISIT):]}` is not a CSTNode subclass)"
+                    f"(`libcst.{attr[len(_VISIT) :]}` is not a CSTNode subclass)"
                 )
             pairs.append((node_class, attr))
         found = _HANDLER_CLASSES[rule] = tuple(pairs)

@@ -133,7 +133,7 @@ _ASYNC_DEF = re.compile(r"async\s+def\b")
 _ASYNC_DEF_BYTES = re.compile(rb"async\s+def\b")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bytes_pattern(pattern: re.Pattern[str]) -> re.Pattern[bytes]:
     return re.compile(pattern.pattern.encode(), pattern.flags & ~re.UNICODE)
 
@@ -146,6 +146,8 @@ def _in_bytes(word: str | re.Pattern[str], content: bytes) -> bool:
 
 def _in_text(word: str | re.Pattern[str], content: str) -> bool:
     return word in content if isinstance(word, str) else word.search(content) is not None
+
+
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Since")
 
 
@@ -204,7 +206,12 @@ class Rule:
         drop_imports: tuple[ImportRequest, ...] = (),
     ) -> Fix:
         return Fix(
-            title or self.FIX_TITLE or "", safety, tuple(edits), tuple(imports), tuple(module_statements), tuple(drop_imports)
+            title or self.FIX_TITLE or "",
+            safety,
+            tuple(edits),
+            tuple(imports),
+            tuple(module_statements),
+            tuple(drop_imports),
         )
 
     # -- questions for the shared analysis ---------------------------------------------------

@@ -155,7 +155,7 @@ def _worker_main(connection: Connection, settings: Settings, fix: bool, parent: 
             from asynclint.engine import memory_limit, out_of_memory
 
             result = FileResult(path, [out_of_memory(memory_limit())])
-        except BaseException as error:  # noqa: BLE001 - anything here is reported on the file
+        except BaseException as error:
             from asynclint.engine import internal_error
 
             result = FileResult(path, [internal_error(f"{type(error).__name__}: {error}")])
@@ -360,4 +360,3 @@ def run_stdin(data: bytes, path: str | None, settings: Settings, fix: bool) -> F
     if fix and result.new_data is not None:
         result.original = data
     return result
-

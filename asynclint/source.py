@@ -104,7 +104,9 @@ def _refusal(stat: os.stat_result, target: str) -> str | None:
     if not os.access(target, os.W_OK, effective_ids=effective):
         return "permission denied (the user may not write this file)"
     if stat.st_nlink > 1:
-        return f"the file has {stat.st_nlink} hard links (replacing it would split them, writing in place is not atomic)"
+        return (
+            f"the file has {stat.st_nlink} hard links (replacing it would split them, writing in place is not atomic)"
+        )
     return None
 
 

@@ -38,7 +38,7 @@ from typing import Any
 from asynclint.config import Settings
 from asynclint.engine import lint_text
 
-BLOCK = '''
+BLOCK = """
 
 async def handler_{n}(queue, loop):
     asyncio.create_task(queue.put({n}))
@@ -49,7 +49,7 @@ async def handler_{n}(queue, loop):
     for item in range(10):
         await asyncio.sleep(0)
     return data
-'''
+"""
 
 TIMEOUT = 120.0  # seconds: any one reply or publish; a server that goes quiet fails its run, not the script
 QUIET = 1.0  # seconds without a publish that end a burst when the server sends no versions
@@ -239,7 +239,9 @@ class Session:
         count, last = 0, None
         while True:
             try:
-                publish = await asyncio.wait_for(self.client.published.get(), QUIET if last and last.version is None else TIMEOUT)
+                publish = await asyncio.wait_for(
+                    self.client.published.get(), QUIET if last and last.version is None else TIMEOUT
+                )
             except TimeoutError:
                 assert last is not None
                 return last, count
@@ -299,7 +301,11 @@ async def measure(command: list[str], text: str, root: Path, edits: int, repeats
 
         # (c) a code-action request on the first finding (and one resolve where the list is lazy)
         diagnostic = session.latest[0]
-        params = {"textDocument": {"uri": session.uri}, "range": diagnostic["range"], "context": {"diagnostics": [diagnostic]}}
+        params = {
+            "textDocument": {"uri": session.uri},
+            "range": diagnostic["range"],
+            "context": {"diagnostics": [diagnostic]},
+        }
         timings: list[float] = []
         actions: list[Json] = []
         for _ in range(repeats):
@@ -307,7 +313,14 @@ async def measure(command: list[str], text: str, root: Path, edits: int, repeats
             actions = await client.request("textDocument/codeAction", params) or []
             timings.append(time.perf_counter() - start)
         figures.action_ms, figures.action_count = statistics.median(timings) * 1000, len(actions)
-        lazy = next((a for a in actions if a.get("kind") == "quickfix" and "edit" not in a and "command" not in a and "data" in a), None)
+        lazy = next(
+            (
+                a
+                for a in actions
+                if a.get("kind") == "quickfix" and "edit" not in a and "command" not in a and "data" in a
+            ),
+            None,
+        )
         if lazy is not None:
             start = time.perf_counter()
             await client.request("codeAction/resolve", lazy)
@@ -422,7 +435,11 @@ def summarize_nvim(output: str) -> str:
 # ------------------------------------------------------------------------------ report
 def tool_version(command: list[str]) -> str:
     try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=30, check=False).stdout.strip().splitlines()[0]
+        return (
+            subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+            .stdout.strip()
+            .splitlines()[0]
+        )
     except (OSError, subprocess.SubprocessError, IndexError):
         return "?"
 
@@ -450,9 +467,13 @@ def main() -> None:
     servers = {"asynclint server": [sys.executable, "-m", "asynclint", "server"]}
     if Path(ruff).exists():
         servers["ruff server"] = [ruff, "server"]
-    print(f"{time.strftime('%Y-%m-%d')}, {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs")
+    print(
+        f"{time.strftime('%Y-%m-%d')}, {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
     print(f"ruff: {tool_version([ruff, '--version'])}")
-    print(f"{text.count(chr(10))} lines, {findings} asynclint findings; one warm lint_text: {lint_ms:.0f} ms wall, {lint_cpu_ms:.0f} ms CPU\n")
+    print(
+        f"{text.count(chr(10))} lines, {findings} asynclint findings; one warm lint_text: {lint_ms:.0f} ms wall, {lint_cpu_ms:.0f} ms CPU\n"
+    )
 
     results: dict[str, ServerFigures] = {}
     for name, command in servers.items():
@@ -461,7 +482,7 @@ def main() -> None:
                 Path(root, "pyproject.toml").write_text('[tool.ruff.lint]\nselect = ["ASYNC", "RUF006"]\n')
             try:
                 results[name] = asyncio.run(measure(command, text, Path(root), args.edits, args.repeats))
-            except Exception as error:  # noqa: BLE001 - report the other server's figures anyway
+            except Exception as error:
                 print(f"{name}: not measured: {type(error).__name__}: {error}", file=sys.stderr)
 
     names = list(results)
@@ -498,7 +519,10 @@ def main() -> None:
         [f"{get(n).action_ms:.1f} ms ({get(n).action_count})" for n in names],
         "< 50 ms",
     )
-    row("`codeAction/resolve` of one quick fix", [f"{r:.0f} ms" if (r := get(n).resolve_ms) is not None else "n/a (eager edits)" for n in names])
+    row(
+        "`codeAction/resolve` of one quick fix",
+        [f"{r:.0f} ms" if (r := get(n).resolve_ms) is not None else "n/a (eager edits)" for n in names],
+    )
     row(
         f"RSS before / after {args.edits} edits",
         [f"{get(n).rss_before:.1f} / {get(n).rss_after:.1f} MB" for n in names],
@@ -507,7 +531,9 @@ def main() -> None:
 
     if args.nvim:
         with tempfile.TemporaryDirectory() as root:
-            print(f"\nheadless Neovim ({tool_version(['nvim', '--version'])}), asynclint attached to {args.lines}-line app.py:")
+            print(
+                f"\nheadless Neovim ({tool_version(['nvim', '--version'])}), asynclint attached to {args.lines}-line app.py:"
+            )
             output = nvim_session(text, Path(root))
             print(summarize_nvim(output))
 

@@ -39,14 +39,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ASYNCLINT = [sys.executable, "-m", "asynclint"]
 # The checkout being probed, whatever asynclint the interpreter has installed.
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])
-)
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 
 
-def _run(
-    args: list[str], cwd: Path, timeout: float = 3600
-) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], cwd: Path, timeout: float = 3600) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*ASYNCLINT, *args],
         cwd=cwd,
@@ -58,9 +54,7 @@ def _run(
     )
 
 
-def _copy_python_files(
-    sources: list[Path], target: Path, limit: int | None = None
-) -> int:
+def _copy_python_files(sources: list[Path], target: Path, limit: int | None = None) -> int:
     """Copy every `*.py` below `sources` (no symlinks, no caches) into `target`; the count."""
     count = 0
     for source in sources:
@@ -87,11 +81,7 @@ def _compiles(data: bytes) -> bool:
 
 
 def _snapshot(tree: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(tree)): p.read_bytes()
-        for p in tree.rglob("*.py")
-        if p.is_file()
-    }
+    return {str(p.relative_to(tree)): p.read_bytes() for p in tree.rglob("*.py") if p.is_file()}
 
 
 def _findings(output: str) -> list[dict[str, object]]:
@@ -134,15 +124,9 @@ def sweep(corpus: list[Path], scratch: Path) -> list[str]:
     fix_seconds = time.monotonic() - started
     after = _snapshot(tree)
     changed = [name for name in before if after.get(name) != before[name]]
-    broken = [
-        name
-        for name in changed
-        if _compiles(before[name]) and not _compiles(after[name])
-    ]
+    broken = [name for name in changed if _compiles(before[name]) and not _compiles(after[name])]
     again = _run(FIX_ALL, tree)
-    unconverged = [
-        name for name, data in _snapshot(tree).items() if after.get(name) != data
-    ]
+    unconverged = [name for name, data in _snapshot(tree).items() if after.get(name) != data]
     lines = [
         (
             f"| sweep | {files:,} files | check {check_seconds:.0f} s, exit {check.returncode}: "
@@ -174,19 +158,11 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
         return data[: rng.randrange(len(data) + 1)]
     elif kind == "bytes":
         position = rng.randrange(len(data) + 1)
-        return (
-            data[:position]
-            + bytes(rng.randrange(256) for _ in range(rng.randint(1, 4)))
-            + data[position:]
-        )
+        return data[:position] + bytes(rng.randrange(256) for _ in range(rng.randint(1, 4))) + data[position:]
     elif kind == "bracket":
         line = lines[at]
         position = rng.randrange(len(line) + 1)
-        lines[at] = (
-            line[:position]
-            + rng.choice([b"(", b")", b"[", b"{", b"]"])
-            + line[position:]
-        )
+        lines[at] = line[:position] + rng.choice([b"(", b")", b"[", b"{", b"]"]) + line[position:]
     else:
         lines[at] = b"  " + lines[at] if rng.random() < 0.5 else lines[at].lstrip()
     return b"".join(lines)
@@ -194,29 +170,20 @@ def _mutate(data: bytes, rng: random.Random) -> bytes:
 
 def mutants(corpus: list[Path], scratch: Path, count: int, seed: int) -> list[str]:
     rng = random.Random(seed)
-    sources = [
-        p
-        for root in corpus
-        for p in sorted(root.rglob("*.py"))
-        if p.is_file() and not p.is_symlink()
-    ]
+    sources = [p for root in corpus for p in sorted(root.rglob("*.py")) if p.is_file() and not p.is_symlink()]
     # Files that can hold findings, so the damage reaches the parser and the rules.
     sources = [p for p in sources if b"async" in p.read_bytes()[:200_000]]
     tree = scratch / "mutants"
     tree.mkdir()
     for index in range(count):
         data = rng.choice(sources).read_bytes()
-        (tree / f"m{index:05d}.py").write_bytes(
-            b"import asyncio\n" + _mutate(data, rng)
-        )
+        (tree / f"m{index:05d}.py").write_bytes(b"import asyncio\n" + _mutate(data, rng))
     started = time.monotonic()
     check = _run(["check", "--no-cache", "--format", "json", "--exit-zero", "."], tree)
     seconds = time.monotonic() - started
     rows = _findings(check.stdout)
     codes = Counter(str(r["code"]) for r in rows)
-    internal = sorted(
-        {f"{r['path']}: {r['message']}" for r in rows if r["code"] == "AIO002"}
-    )
+    internal = sorted({f"{r['path']}: {r['message']}" for r in rows if r["code"] == "AIO002"})
     lines = [
         (
             f"| mutants | {count:,} damaged files (seed {seed}) | check {seconds:.0f} s, exit {check.returncode}: "
@@ -235,9 +202,7 @@ def _our_processes(marker: str) -> list[int]:
             continue
         try:
             cmdline = Path("/proc", entry, "cmdline").read_bytes()
-            state = (
-                Path("/proc", entry, "stat").read_text().split(") ", 1)[1].split()[0]
-            )
+            state = Path("/proc", entry, "stat").read_text().split(") ", 1)[1].split()[0]
         except OSError:
             continue
         if marker.encode() in cmdline and state != "Z":
@@ -331,16 +296,9 @@ def hostile(scratch: Path) -> list[str]:
             check=False,
         )
         seconds = time.monotonic() - started
-        peak, code, report = (
-            out.stdout.split(" ", 2)
-            if out.stdout.count(" ") >= 2
-            else ("0", "?", out.stdout)
-        )
+        peak, code, report = out.stdout.split(" ", 2) if out.stdout.count(" ") >= 2 else ("0", "?", out.stdout)
         rows = _findings(report)
-        said = (
-            "; ".join(f"{r['code']} {r['message']}" for r in rows)
-            or report.strip()[:120]
-        )
+        said = "; ".join(f"{r['code']} {r['message']}" for r in rows) or report.strip()[:120]
         lines.append(
             f"| hostile | {name}: {len(text.encode()) // 1024} KB | peak RSS of the largest process "
             f"{int(peak) / 1024:,.0f} MB, {seconds:.1f} s, exit {code} | {said} |"
@@ -349,9 +307,7 @@ def hostile(scratch: Path) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "corpus",
         nargs="*",
@@ -398,9 +354,7 @@ def main() -> int:
         start, end = "<!-- probe -->", "<!-- /probe -->"
         block = f"{start}\n## Reliability probe\n\n{summary}\n{end}"
         if start in text and end in text:
-            text = (
-                text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-            )
+            text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
         else:
             text = text.rstrip("\n") + "\n\n" + block + "\n"
         results.write_text(text, encoding="utf-8")

@@ -81,7 +81,9 @@ def ensure_environments(rebuild: bool) -> None:
 def site_packages(env: str) -> Path:
     out = subprocess.run(
         [bin_of(env, "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return Path(out.stdout.strip())
 
@@ -127,9 +129,19 @@ def commands(jobs: int) -> list[Command]:
         Command(f"asynclint check, warm, -j {jobs}", [asynclint, "check", ".", "-q", "-j", str(jobs)]),
         Command("flake8 --select E9 (baseline)", [bin_of("flake8", "flake8"), "--select", "E9", "."]),
         Command("flake8 --select AIO (asynclint)", [bin_of("flake8-asynclint", "flake8"), "--select", "AIO", "."]),
-        Command("flake8 --select ASYNC (flake8-async)", [bin_of("flake8-async", "flake8"), "--select", "ASYNC", "."], slow=True),
-        Command("ruff --select ASYNC,RUF006, cold", [bin_of("main", "ruff"), "check", "--select", "ASYNC,RUF006", "--no-cache", "--exit-zero", "-q", "."]),
-        Command("ruff --select ASYNC,RUF006, warm", [bin_of("main", "ruff"), "check", "--select", "ASYNC,RUF006", "--exit-zero", "-q", "."]),
+        Command(
+            "flake8 --select ASYNC (flake8-async)",
+            [bin_of("flake8-async", "flake8"), "--select", "ASYNC", "."],
+            slow=True,
+        ),
+        Command(
+            "ruff --select ASYNC,RUF006, cold",
+            [bin_of("main", "ruff"), "check", "--select", "ASYNC,RUF006", "--no-cache", "--exit-zero", "-q", "."],
+        ),
+        Command(
+            "ruff --select ASYNC,RUF006, warm",
+            [bin_of("main", "ruff"), "check", "--select", "ASYNC,RUF006", "--exit-zero", "-q", "."],
+        ),
         Command("fixit lint", [bin_of("main", "fixit"), "lint", "."], slow=True),
     ]
 
@@ -154,7 +166,10 @@ def run_corpus(name: str, sources: list[Path], args: argparse.Namespace) -> str:
                 done = subprocess.run(cmd.argv, cwd=scratch, capture_output=True, check=False)
                 cmd.times.append(time.perf_counter() - start)
                 if done.returncode not in (0, 1):
-                    print(f"   {cmd.label}: exit {done.returncode}: {done.stderr.decode(errors='replace')[-300:]}", file=sys.stderr)
+                    print(
+                        f"   {cmd.label}: exit {done.returncode}: {done.stderr.decode(errors='replace')[-300:]}",
+                        file=sys.stderr,
+                    )
                 print(f"   round {round_ + 1}: {cmd.label}: {cmd.times[-1]:.2f}s", file=sys.stderr)
                 # Warm runs must stay warm: re-run the cold ones' cache afterwards.
                 if cmd.before:
@@ -166,7 +181,14 @@ def report(name: str, files: int, lines: int, cmds: list[Command], jobs: int) ->
     median = {c.label: statistics.median(c.times) for c in cmds if c.times}
     cold = median[f"asynclint check, cold, -j {jobs}"]
     warm = median[f"asynclint check, warm, -j {jobs}"]
-    rows = [f"### {name}", "", f"{files} files, {lines:,} lines.", "", "| command | median s | runs |", "|---|---:|---:|"]
+    rows = [
+        f"### {name}",
+        "",
+        f"{files} files, {lines:,} lines.",
+        "",
+        "| command | median s | runs |",
+        "|---|---:|---:|",
+    ]
     rows += [f"| {c.label} | {median[c.label]:.3f} | {len(c.times)} |" for c in cmds if c.times]
     parse_all = median["libcst parse, every file (1 process)"]
     flake8_overhead = median["flake8 --select AIO (asynclint)"] - median["flake8 --select E9 (baseline)"]
@@ -176,7 +198,10 @@ def report(name: str, files: int, lines: int, cmds: list[Command], jobs: int) ->
         ("Fixit / cold asynclint (target >= 8)", median["fixit lint"] / cold),
         ("flake8 AIO overhead over E9 / bare libcst parse (target <= 1.5)", flake8_overhead / parse_all),
         ("warm asynclint / warm ruff (target <= 3)", warm / median["ruff --select ASYNC,RUF006, warm"]),
-        ("cold asynclint / cold ruff (target <= 3 on a tree with few async files)", cold / median["ruff --select ASYNC,RUF006, cold"]),
+        (
+            "cold asynclint / cold ruff (target <= 3 on a tree with few async files)",
+            cold / median["ruff --select ASYNC,RUF006, cold"],
+        ),
     ]
     rows += ["", "| ratio | value |", "|---|---:|"] + [f"| {label} | {value:.2f} |" for label, value in ratios]
     return "\n".join(rows) + "\n"
@@ -198,12 +223,17 @@ def main() -> int:
         corpora = {name: sources for name, sources in corpora.items() if args.only.lower() in name.lower()}
     sections = [run_corpus(name, sources, args) for name, sources in corpora.items()]
     versions = subprocess.run(
-        [bin_of("main", "python"), "-m", "pip", "list", "--format", "freeze"], capture_output=True, text=True, check=False
+        [bin_of("main", "python"), "-m", "pip", "list", "--format", "freeze"],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout
     wanted = ("asynclint", "libcst", "ruff", "fixit", *CORPUS_PACKAGES)
     pinned = [line for line in versions.splitlines() if line.split("==")[0].lower() in wanted]
     for env in ("flake8-async", "flake8"):
-        out = subprocess.run([bin_of(env, "pip"), "list", "--format", "freeze"], capture_output=True, text=True, check=False).stdout
+        out = subprocess.run(
+            [bin_of(env, "pip"), "list", "--format", "freeze"], capture_output=True, text=True, check=False
+        ).stdout
         pinned += [line for line in out.splitlines() if line.split("==")[0].lower() in ("flake8", "flake8-async")]
     machine = (
         f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs "

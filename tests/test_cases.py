@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from annotations import ROOT, annotations, describe, findings, load_manifest, settings_for
+
 from asynclint.engine import fix_text, lint_text
 
 CASES = sorted(p for p in (ROOT / "tests" / "cases").glob("*.py") if not p.name.endswith(".fixed.py"))

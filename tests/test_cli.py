@@ -137,7 +137,11 @@ def test_config_in_pyproject(project: Path) -> None:
     assert db["fix"] is None
     out = asynclint("check", ".", "--format", "json", "--target-version", "py311", cwd=project)
     (db,) = [d for d in json.loads(out.stdout) if d["code"] == "AIO202"]
-    assert db["fix"] == {"title": "Run it in a thread with `await asyncio.to_thread(...)`", "safety": "unsafe", "applicable": True}
+    assert db["fix"] == {
+        "title": "Run it in a thread with `await asyncio.to_thread(...)`",
+        "safety": "unsafe",
+        "applicable": True,
+    }
 
 
 def test_bad_config_is_exit_2(project: Path) -> None:
@@ -209,7 +213,11 @@ def test_progress_on_a_real_terminal(tmp_path: Path) -> None:
         try:
             os.chdir(tmp_path)
             env = {k: v for k, v in os.environ.items() if k != "CI"}
-            os.execve(sys.executable, [sys.executable, "-m", "asynclint", "fix", "--unsafe-fixes", "-q", "."], {**env, "TERM": "xterm"})
+            os.execve(
+                sys.executable,
+                [sys.executable, "-m", "asynclint", "fix", "--unsafe-fixes", "-q", "."],
+                {**env, "TERM": "xterm"},
+            )
         finally:
             os._exit(127)
     output = b""

@@ -38,11 +38,20 @@ def test_single_rule_command_applies_only_its_safe_fix(tmp_path: Path) -> None:
 def test_unsafe_fixes_are_opt_in_and_match_the_cli(tmp_path: Path) -> None:
     for name in ("a.py", "b.py"):
         (tmp_path / name).write_text(SOURCE)
-    out = libcst_tool("-x", "asynclint.codemod.BlockingSleepCommand", "--no-format", str(tmp_path / "a.py"), cwd=tmp_path)
+    out = libcst_tool(
+        "-x", "asynclint.codemod.BlockingSleepCommand", "--no-format", str(tmp_path / "a.py"), cwd=tmp_path
+    )
     assert out.returncode == 0 and (tmp_path / "a.py").read_text() == SOURCE  # unsafe: not applied
-    out = libcst_tool("-x", "asynclint.codemod.FixAllCommand", "--no-format", "--unsafe-fixes", str(tmp_path / "a.py"), cwd=tmp_path)
+    out = libcst_tool(
+        "-x", "asynclint.codemod.FixAllCommand", "--no-format", "--unsafe-fixes", str(tmp_path / "a.py"), cwd=tmp_path
+    )
     assert out.returncode == 0, out.stderr
-    cli = subprocess.run([sys.executable, "-m", "asynclint", "fix", "--unsafe-fixes", "--no-cache", "b.py"], cwd=tmp_path, capture_output=True, text=True)
+    cli = subprocess.run(
+        [sys.executable, "-m", "asynclint", "fix", "--unsafe-fixes", "--no-cache", "b.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert cli.returncode == 0, cli.stdout
     assert (tmp_path / "a.py").read_text() == (tmp_path / "b.py").read_text() != SOURCE
 
@@ -51,9 +60,27 @@ def test_target_version_withholds_fixes_the_target_lacks(tmp_path: Path) -> None
     source = "import requests\n\n\nasync def main():\n    requests.get('u')\n"
     path = tmp_path / "m.py"
     path.write_text(source)
-    libcst_tool("-x", "asynclint.codemod.BlockingCallCommand", "--no-format", "--unsafe-fixes", "--target-version", "py38", str(path), cwd=tmp_path)
+    libcst_tool(
+        "-x",
+        "asynclint.codemod.BlockingCallCommand",
+        "--no-format",
+        "--unsafe-fixes",
+        "--target-version",
+        "py38",
+        str(path),
+        cwd=tmp_path,
+    )
     assert path.read_text() == source  # asyncio.to_thread needs 3.9
-    libcst_tool("-x", "asynclint.codemod.BlockingCallCommand", "--no-format", "--unsafe-fixes", "--target-version", "py311", str(path), cwd=tmp_path)
+    libcst_tool(
+        "-x",
+        "asynclint.codemod.BlockingCallCommand",
+        "--no-format",
+        "--unsafe-fixes",
+        "--target-version",
+        "py311",
+        str(path),
+        cwd=tmp_path,
+    )
     assert "await asyncio.to_thread(requests.get, 'u')" in path.read_text()
 
 

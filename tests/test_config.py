@@ -62,7 +62,9 @@ def cli_settings(directory: Path, options: list[str]) -> Settings:
 
 
 @pytest.mark.parametrize(("table", "options", "expected"), SELECTION)
-def test_selection_layers_as_ruff_does(tmp_path: Path, table: dict[str, Any], options: list[str], expected: dict[str, bool]) -> None:
+def test_selection_layers_as_ruff_does(
+    tmp_path: Path, table: dict[str, Any], options: list[str], expected: dict[str, bool]
+) -> None:
     write_config(tmp_path, table)
     (tmp_path / "m.py").write_text("")
     settings = cli_settings(tmp_path, options)

@@ -169,7 +169,9 @@ def test_importing_asynclint_does_not_import_libcst() -> None:
 def test_module_level_insert_goes_after_docstring_and_imports() -> None:
     source = '"""Doc."""\nfrom __future__ import annotations\nimport asyncio\nX = 1\n\nasync def f():\n    asyncio.create_task(f())\n'
     text = fix_text(source, Settings()).text
-    assert text.startswith('"""Doc."""\nfrom __future__ import annotations\nimport asyncio\n\n_background_tasks = set()\n\nX = 1\n')
+    assert text.startswith(
+        '"""Doc."""\nfrom __future__ import annotations\nimport asyncio\n\n_background_tasks = set()\n\nX = 1\n'
+    )
     # A second dangling task later reuses the same set.
     again = fix_text(text + "\nasync def g():\n    asyncio.create_task(f())\n", Settings()).text
     assert again.count("_background_tasks = set()") == 1
@@ -191,14 +193,22 @@ def test_failed_write_is_an_error_and_leaves_the_file_whole(tmp_path: Path, monk
 
 def test_targeted_positions_equal_libcst_position_provider() -> None:
     import libcst as cst
-
     from annotations import ROOT
+
     from asynclint.positions import positions
 
-    sources = [*(ROOT / "fixtures").glob("*/*.py"), *(ROOT / "tests" / "cases").glob("*.py"), *(ROOT / "asynclint").glob("*.py")]
+    sources = [
+        *(ROOT / "fixtures").glob("*/*.py"),
+        *(ROOT / "tests" / "cases").glob("*.py"),
+        *(ROOT / "asynclint").glob("*.py"),
+    ]
     sources.append(Path(cst.__file__).with_name("_nodes") / "expression.py")
     for path in sources:
-        text = path.read_text(encoding="utf-8").replace("\n", "\r\n") if path.name == "engine.py" else path.read_text(encoding="utf-8")
+        text = (
+            path.read_text(encoding="utf-8").replace("\n", "\r\n")
+            if path.name == "engine.py"
+            else path.read_text(encoding="utf-8")
+        )
         module = cst.parse_module(text)
         wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
         expected = wrapper.resolve(cst.metadata.PositionProvider)

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from annotations import ROOT, annotations, describe, findings, load_manifest, settings_for
+
 from asynclint.engine import fix_text, lint_text
 
 FIXTURES = sorted(p for p in (ROOT / "fixtures").iterdir() if p.is_dir())

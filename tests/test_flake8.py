@@ -44,7 +44,10 @@ def test_flake8_and_cli_agree_on_the_fixtures() -> None:
     assert out.returncode == 1, out.stderr
     cli = subprocess.run(
         [sys.executable, "-m", "asynclint", "check", "fixtures", "--format", "json"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     ours = {(d["path"], d["line"], d["column"], d["code"]) for d in json.loads(cli.stdout)}
     assert ours and parse(out.stdout) == ours
@@ -55,11 +58,15 @@ def test_config_file_options_and_noqa(tmp_path: Path) -> None:
         "import time\nimport mydb\n\n\nasync def main():\n"
         "    time.sleep(1)\n    mydb.query()\n    time.sleep(2)  # noqa: AIO201\n"
     )
-    (tmp_path / ".flake8").write_text("[flake8]\nasynclint-blocking-calls = mydb.query, other.call\nasynclint-target-version = py311\n")
+    (tmp_path / ".flake8").write_text(
+        "[flake8]\nasynclint-blocking-calls = mydb.query, other.call\nasynclint-target-version = py311\n"
+    )
     found = parse(flake8("--select", "AIO", "m.py", cwd=tmp_path).stdout)
     assert found == {("m.py", 6, 5, "AIO201"), ("m.py", 7, 5, "AIO202")}
     # Codes pass flake8's validation in config files.
-    (tmp_path / ".flake8").write_text("[flake8]\nextend-ignore = AIO202,AIO302\nasynclint-blocking-calls = mydb.query\n")
+    (tmp_path / ".flake8").write_text(
+        "[flake8]\nextend-ignore = AIO202,AIO302\nasynclint-blocking-calls = mydb.query\n"
+    )
     out = flake8("--select", "AIO", "m.py", cwd=tmp_path)
     assert parse(out.stdout) == {("m.py", 6, 5, "AIO201")}, out.stderr
 

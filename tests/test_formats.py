@@ -26,7 +26,9 @@ def project(tmp_path: Path) -> Path:
 
 
 def asynclint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "asynclint", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "asynclint", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_json_schema_fields(project: Path) -> None:
@@ -35,7 +37,11 @@ def test_json_schema_fields(project: Path) -> None:
         ("code", "column", "end_column", "end_line", "fix", "line", "message", "name", "path")
     }
     (blocking,) = [i for i in items if i["code"] == "AIO201"]
-    assert blocking["fix"] == {"title": "Replace with `await asyncio.sleep(...)`", "safety": "unsafe", "applicable": False}
+    assert blocking["fix"] == {
+        "title": "Replace with `await asyncio.sleep(...)`",
+        "safety": "unsafe",
+        "applicable": False,
+    }
 
 
 def test_sarif_is_valid_sarif_2_1_0(project: Path) -> None:
@@ -60,9 +66,11 @@ def test_sarif_of_a_clean_run_is_valid(tmp_path: Path) -> None:
 
 def test_github_annotations_are_escaped(project: Path) -> None:
     lines = asynclint("check", ".", "--format", "github", cwd=project).stdout.splitlines()
-    assert "::error title=asynclint (AIO201),file=a%2C b.py,line=5,col=5,endLine=5,endColumn=18::" + (
-        "a, b.py:5:5: AIO201 `time.sleep()` blocks the event loop in coroutine `main`"
-    ) in lines
+    assert (
+        "::error title=asynclint (AIO201),file=a%2C b.py,line=5,col=5,endLine=5,endColumn=18::"
+        + ("a, b.py:5:5: AIO201 `time.sleep()` blocks the event loop in coroutine `main`")
+        in lines
+    )
     assert _github_data("100%\r\nnext") == "100%25%0D%0Anext"
     assert _github_property("a:b,c%") == "a%3Ab%2Cc%25"
 
@@ -84,13 +92,22 @@ def test_github_format_on_results_without_files() -> None:
     buffer = StringIO()
     d = Diagnostic("AIO001", "unanalysable-file", "syntax error: x\ny", 1, 1, 1, 1)
     write_github([FileResult("p.py", [d])], buffer)
-    assert buffer.getvalue() == "::error title=asynclint (AIO001),file=p.py,line=1,col=1,endLine=1,endColumn=1::p.py:1:1: AIO001 syntax error: x%0Ay\n"
+    assert (
+        buffer.getvalue()
+        == "::error title=asynclint (AIO001),file=p.py,line=1,col=1,endLine=1,endColumn=1::p.py:1:1: AIO001 syntax error: x%0Ay\n"
+    )
 
 
 def test_output_format_and_its_old_spelling(project: Path) -> None:
     concise = asynclint("check", ".", "--output-format", "concise", cwd=project).stdout
-    assert concise == asynclint("check", ".", "--format", "text", cwd=project).stdout == asynclint("check", ".", cwd=project).stdout
-    assert asynclint("check", ".", "--format", "json", "--output-format", "concise", cwd=project).stdout == concise  # last wins
+    assert (
+        concise
+        == asynclint("check", ".", "--format", "text", cwd=project).stdout
+        == asynclint("check", ".", cwd=project).stdout
+    )
+    assert (
+        asynclint("check", ".", "--format", "json", "--output-format", "concise", cwd=project).stdout == concise
+    )  # last wins
 
 
 def test_full_format_underlines_the_span_and_names_the_fix(tmp_path: Path) -> None:
@@ -117,7 +134,11 @@ def test_colour_only_where_asked_or_on_a_terminal(project: Path) -> None:
 
     def check(*args: str, **extra: str) -> str:
         return subprocess.run(
-            [sys.executable, "-m", "asynclint", "check", ".", *args], cwd=project, env={**env, **extra}, capture_output=True, text=True
+            [sys.executable, "-m", "asynclint", "check", ".", *args],
+            cwd=project,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
         ).stdout
 
     assert "\033[" not in check()  # a pipe
@@ -172,7 +193,9 @@ def _apply(text: str, replacements: list[dict]) -> str:
     def offset(line: int, column: int) -> int:
         return (starts[line - 1] if line <= len(lines) else starts[-1]) + column - 1
 
-    for change in sorted(replacements, key=lambda c: (c["deletedRegion"]["startLine"], c["deletedRegion"]["startColumn"]), reverse=True):
+    for change in sorted(
+        replacements, key=lambda c: (c["deletedRegion"]["startLine"], c["deletedRegion"]["startColumn"]), reverse=True
+    ):
         region = change["deletedRegion"]
         start, end = offset(region["startLine"], region["startColumn"]), offset(region["endLine"], region["endColumn"])
         text = text[:start] + change["insertedContent"]["text"] + text[end:]
@@ -195,7 +218,11 @@ def test_sarif_rules_and_fixes_for_dashboards(tmp_path: Path) -> None:
         assert rule["help"]["markdown"].startswith(rule["shortDescription"]["text"])
     levels = {code: rule["defaultConfiguration"]["level"] for code, rule in rules.items()}
     assert (levels["AIO001"], levels["AIO002"], levels["AIO101"], levels["AIO201"], levels["AIO301"]) == (
-        "warning", "error", "error", "warning", "warning"
+        "warning",
+        "error",
+        "error",
+        "warning",
+        "warning",
     )
     assert levels["AIO203"] == levels["AIO604"] == "note"  # opt-in
     (result,) = run["results"]

@@ -115,7 +115,11 @@ def _block(draw: st.DrawFn, depth: int = 0) -> str:
 @st.composite
 def _module(draw: st.DrawFn) -> str:
     body = draw(_block())
-    kind = draw(st.sampled_from(["async def main(flag, ctx, url, path, keep, loop):\n", "def main(flag, ctx, url, path, keep, loop):\n", ""]))
+    kind = draw(
+        st.sampled_from(
+            ["async def main(flag, ctx, url, path, keep, loop):\n", "def main(flag, ctx, url, path, keep, loop):\n", ""]
+        )
+    )
     return HEADER + (kind + textwrap.indent(body, "    ") if kind else body) + "\n"
 
 

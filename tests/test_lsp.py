@@ -9,7 +9,9 @@ from pathlib import Path
 from lsprotocol import types as t
 from pygls.lsp.client import LanguageClient
 
-SOURCE = "import asyncio\nimport time\n\n\nasync def main():\n    asyncio.create_task(main())\n    time.sleep(1)  # wait\n"
+SOURCE = (
+    "import asyncio\nimport time\n\n\nasync def main():\n    asyncio.create_task(main())\n    time.sleep(1)  # wait\n"
+)
 
 
 def apply(text: str, edit: t.WorkspaceEdit) -> str:
@@ -36,11 +38,15 @@ async def session(tmp_path: Path) -> None:
 
     await client.start_io(sys.executable, "-m", "asynclint", "server", cwd=str(tmp_path))
     try:
-        await client.initialize_async(t.InitializeParams(capabilities=t.ClientCapabilities(), root_uri=tmp_path.as_uri()))
+        await client.initialize_async(
+            t.InitializeParams(capabilities=t.ClientCapabilities(), root_uri=tmp_path.as_uri())
+        )
         client.initialized(t.InitializedParams())
         uri = (tmp_path / "app.py").as_uri()
         client.text_document_did_open(
-            t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(uri=uri, language_id="python", version=1, text=SOURCE))
+            t.DidOpenTextDocumentParams(
+                text_document=t.TextDocumentItem(uri=uri, language_id="python", version=1, text=SOURCE)
+            )
         )
         params = await asyncio.wait_for(published.get(), 60)
         by_code = {d.code: d for d in params.diagnostics}
@@ -50,7 +56,11 @@ async def session(tmp_path: Path) -> None:
         assert dangling.source == "asynclint"
 
         async def actions(diagnostic: t.Diagnostic | None, only: list[str] | None = None) -> list[t.CodeAction]:
-            rng = diagnostic.range if diagnostic else t.Range(start=t.Position(line=0, character=0), end=t.Position(line=0, character=0))
+            rng = (
+                diagnostic.range
+                if diagnostic
+                else t.Range(start=t.Position(line=0, character=0), end=t.Position(line=0, character=0))
+            )
             context = t.CodeActionContext(diagnostics=[diagnostic] if diagnostic else [], only=only)
             result = await client.text_document_code_action_async(
                 t.CodeActionParams(text_document=t.TextDocumentIdentifier(uri=uri), range=rng, context=context)
@@ -69,7 +79,6 @@ async def session(tmp_path: Path) -> None:
         assert "(unsafe)" in sleep_fix.title and not sleep_fix.is_preferred
         assert "    await asyncio.sleep(1)  # wait\n" in apply(SOURCE, sleep_fix.edit)
 
-        # noqa action: appended to the line, and the finding goes away.
         noqa = next(a for a in await actions(by_code["AIO201"]) if "noqa" in a.title)
         suppressed = apply(SOURCE, noqa.edit)
         assert "    time.sleep(1)  # wait  # noqa: AIO201\n" in suppressed
@@ -102,7 +111,9 @@ def test_language_server_end_to_end(tmp_path: Path) -> None:
 def test_server_without_pygls_says_how_to_get_it() -> None:
     import subprocess
 
-    code = "import sys\nsys.modules['pygls'] = None\nfrom asynclint.cli import main\nraise SystemExit(main(['server']))\n"
+    code = (
+        "import sys\nsys.modules['pygls'] = None\nfrom asynclint.cli import main\nraise SystemExit(main(['server']))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert "pip install 'asynclint[lsp]'" in out.stderr and "Traceback" not in out.stderr

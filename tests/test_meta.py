@@ -8,8 +8,8 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-
 from annotations import ROOT, corpus, load_manifest, settings_for
+
 from asynclint import engine
 from asynclint.config import Settings
 from asynclint.docs import render_readme, rule_pages
@@ -115,17 +115,27 @@ def test_fix_availability_and_safety_hold_over_the_corpus(rule: type[Rule]) -> N
     if rule in VISITING:
         assert found, f"no file of the corpus exercises {rule.CODE}"
     if rule.FIX_AVAILABILITY is FixAvailability.ALWAYS:
-        assert [f"{p}:{d.line}" for p, d in found if d.fix_safety is None] == [], "declared ALWAYS, reported without a fix"
+        assert [f"{p}:{d.line}" for p, d in found if d.fix_safety is None] == [], (
+            "declared ALWAYS, reported without a fix"
+        )
     if rule.FIX_AVAILABILITY is FixAvailability.NONE:
-        assert [f"{p}:{d.line}" for p, d in found if d.fix_safety is not None] == [], "declared NONE, reported with a fix"
+        assert [f"{p}:{d.line}" for p, d in found if d.fix_safety is not None] == [], (
+            "declared NONE, reported with a fix"
+        )
     safeties = {Safety(d.fix_safety) for _, d in found if d.fix_safety is not None}
     if rule.FIX_SAFETY is None:
         assert not safeties
         return
-    safer = [f"{p}:{d.line} {d.fix_safety}" for p, d in found if d.fix_safety and _LESS_SAFE[Safety(d.fix_safety)] < _LESS_SAFE[rule.FIX_SAFETY]]
+    safer = [
+        f"{p}:{d.line} {d.fix_safety}"
+        for p, d in found
+        if d.fix_safety and _LESS_SAFE[Safety(d.fix_safety)] < _LESS_SAFE[rule.FIX_SAFETY]
+    ]
     assert safer == [], f"declared {rule.FIX_SAFETY.value}, offered a safer fix"
     for safety in safeties - {rule.FIX_SAFETY}:
-        assert safety.value in rule.doc_sections()["Fix safety"].lower(), f"`## Fix safety` never says when the fix is {safety.value}"
+        assert safety.value in rule.doc_sections()["Fix safety"].lower(), (
+            f"`## Fix safety` never says when the fix is {safety.value}"
+        )
 
 
 CORPUS = corpus()
@@ -138,10 +148,16 @@ def test_the_pre_check_never_changes_a_result(path: Path, settings: Settings) ->
     word would otherwise be a silent missed alarm."""
     text = path.read_text(encoding="utf-8")
     every = engine._checked(engine._selected(settings, str(path), text, precheck=False))
-    assert engine._deep(engine._lint_text, text, settings, str(path), True, every) == lint_text(text, settings, str(path))
+    assert engine._deep(engine._lint_text, text, settings, str(path), True, every) == lint_text(
+        text, settings, str(path)
+    )
     unfiltered = engine._deep(engine._fix_text, text, settings, str(path), every)
     normal = fix_text(text, settings, str(path))
-    assert (unfiltered.text, unfiltered.diagnostics, unfiltered.fixed) == (normal.text, normal.diagnostics, normal.fixed)
+    assert (unfiltered.text, unfiltered.diagnostics, unfiltered.fixed) == (
+        normal.text,
+        normal.diagnostics,
+        normal.fixed,
+    )
 
 
 @pytest.mark.parametrize("rule", VISITING, ids=[r.CODE for r in VISITING])
@@ -162,7 +178,9 @@ def test_docstring_examples_run(rule: type[Rule]) -> None:
     """`Example` is reported, `Use instead` is not, and the fix turns one into the other.
 
     Examples are written for the newest Python a fix may need (AIO308's alias needs 3.11)."""
-    settings = settings_for({"unsafe-fixes": True, "target-version": "py311"}).with_overrides(select=(rule.CODE,), extend_select=(rule.CODE,))
+    settings = settings_for({"unsafe-fixes": True, "target-version": "py311"}).with_overrides(
+        select=(rule.CODE,), extend_select=(rule.CODE,)
+    )
     example, instead = rule.doc_code_block("Example"), rule.doc_code_block("Use instead")
     assert example and instead
     assert any(d.code == rule.CODE for d in lint_text(example, settings))

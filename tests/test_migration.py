@@ -58,7 +58,18 @@ def test_fix_migrates_the_program(app: Path) -> None:
 def test_safe_fixes_alone_leave_the_unsafe_ones_reported(app: Path) -> None:
     result = _run("-m", "asynclint", "fix", "--target-version", "py311", "--no-cache", app.name, cwd=app.parent)
     assert result.returncode == 1
-    remaining = _run("-m", "asynclint", "check", "--target-version", "py311", "--no-cache", "--format", "json", app.name, cwd=app.parent)
+    remaining = _run(
+        "-m",
+        "asynclint",
+        "check",
+        "--target-version",
+        "py311",
+        "--no-cache",
+        "--format",
+        "json",
+        app.name,
+        cwd=app.parent,
+    )
     codes = sorted(d["code"] for d in json.loads(remaining.stdout))
     assert codes == ["AIO303", "AIO309"]  # asyncio.run() and inspect.iscoroutinefunction are unsafe
     compile(app.read_text(encoding="utf-8"), str(app), "exec")

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from annotations import ROOT, annotations, describe, findings, settings_for
+
 from asynclint import project
 from asynclint.engine import lint_text
 
@@ -61,16 +61,26 @@ def test_cli_and_flake8_agree(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     cli = subprocess.run(
         [sys.executable, "-m", "asynclint", "check", "--no-cache", "--select", ",".join(CODES), "shop"],
-        cwd=copy, capture_output=True, text=True, timeout=120, env=env,
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     flake8 = subprocess.run(
         [sys.executable, "-m", "flake8", "--select", "AIO4", "shop"],
-        cwd=copy, capture_output=True, text=True, timeout=120, env=env,
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     prefix = os.path.join("shop", "handlers", "checkout.py") + ":"
     assert _lines(cli.stdout, prefix) == _expected(), cli.stdout + cli.stderr
     assert _lines(flake8.stdout, prefix) == _expected(), flake8.stdout + flake8.stderr
-    others = [line for line in (cli.stdout + flake8.stdout).splitlines() if ".py:" in line and not line.startswith(prefix)]
+    others = [
+        line for line in (cli.stdout + flake8.stdout).splitlines() if ".py:" in line and not line.startswith(prefix)
+    ]
     assert others == []
 
 
@@ -88,7 +98,10 @@ def test_cached_results_follow_the_modules_they_read(tmp_path: Path) -> None:
     assert count() == 8  # from the cache
     store = copy / "shop" / "store.py"
     text = store.read_text(encoding="utf-8").replace("async def save_order", "def save_order")
-    store.write_text(text.replace("    await asyncio.sleep(0)\n\n\ndef format", "    return None\n\n\ndef format", 1), encoding="utf-8")
+    store.write_text(
+        text.replace("    await asyncio.sleep(0)\n\n\ndef format", "    return None\n\n\ndef format", 1),
+        encoding="utf-8",
+    )
     assert count() == 2  # save_order is a plain function now: only self.close() and audit() remain
 
 

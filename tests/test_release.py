@@ -33,7 +33,16 @@ def test_sdist_tests_pass_from_a_fresh_install(tmp_path: Path) -> None:
     with tarfile.open(sdist) as archive:
         archive.extractall(tmp_path / "unpacked", filter="data")
     tree = tmp_path / "unpacked" / f"asynclint-{__version__}"
-    for needed in ("LICENSE", "CHANGELOG.md", "tests/conftest.py", "tests/cases", "tests/data", "tests/project", "fixtures", "docs/rules"):
+    for needed in (
+        "LICENSE",
+        "CHANGELOG.md",
+        "tests/conftest.py",
+        "tests/cases",
+        "tests/data",
+        "tests/project",
+        "fixtures",
+        "docs/rules",
+    ):
         assert (tree / needed).exists(), f"the sdist lacks {needed}"
     git = ("git", "-c", "user.name=release", "-c", "user.email=release@localhost")
     _run(*git, "init", "-q", cwd=tree)

@@ -28,7 +28,7 @@ def _misbehave(path: str, data: bytes, settings: Settings, fix: bool) -> object:
 
         # pytest's faulthandler writes to the terminal, past output capture: send the report to
         # a file beside the input instead, for the test to read.
-        faulthandler.enable(open(Path(path).with_suffix(".fault"), "w"))  # noqa: SIM115 - open until the crash
+        faulthandler.enable(open(Path(path).with_suffix(".fault"), "w"))
         ctypes.string_at(0)  # a real segmentation fault in the worker
     if name.startswith("hang"):
         time.sleep(600)
@@ -106,20 +106,39 @@ def _bad_tree(root: Path) -> dict[str, bytes]:
 def test_bad_inputs_end_to_end(tmp_path: Path) -> None:
     before = _bad_tree(tmp_path)
     command = [sys.executable, "-m", "asynclint"]
-    out = subprocess.run([*command, "check", ".", "--format", "json", "--no-cache"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+        [*command, "check", ".", "--format", "json", "--no-cache"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert "Traceback" not in out.stderr
     found = json.loads(out.stdout)
     per_file: dict[str, list[str]] = {}
     for d in found:
         per_file.setdefault(d["path"], []).append(d["code"])
     # 1,500 nested parentheses: CPython refuses more than 200, so it is a syntax error before libcst sees it.
-    for name in ("libcst_rejects.py", "syntax_error.py", "long_expression.py", "undecodable.py", "binary.py", "nested_parens.py"):
+    for name in (
+        "libcst_rejects.py",
+        "syntax_error.py",
+        "long_expression.py",
+        "undecodable.py",
+        "binary.py",
+        "nested_parens.py",
+    ):
         assert per_file[name] == ["AIO001"], name
     assert per_file["normal.py"] == ["AIO201"] and per_file["dangling.py"] == ["AIO101"]
     assert per_file["trailing_space_line.py"] == ["AIO201"] and per_file["lone_cr.py"] == ["AIO201"]
     assert "deep_chain.py" not in per_file  # analysed, nothing to report
 
-    fixed = subprocess.run([*command, "fix", "--unsafe-fixes", ".", "--no-cache"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    fixed = subprocess.run(
+        [*command, "fix", "--unsafe-fixes", ".", "--no-cache"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert "Traceback" not in fixed.stderr
     assert fixed.returncode == 1  # lone_cr.py cannot be reproduced by libcst: AIO003, untouched
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.suffix == ".py"}
@@ -139,7 +158,13 @@ def test_bad_inputs_end_to_end(tmp_path: Path) -> None:
     breaking = ("deep_chain.py", "long_expression.py")
     libcst_peer = importlib.util.find_spec("flake8_async") is not None
     left_out = (*breaking, "libcst_rejects.py") if libcst_peer else breaking
-    rest = subprocess.run([*flake8, "--extend-exclude", ",".join(left_out), "."], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    rest = subprocess.run(
+        [*flake8, "--extend-exclude", ",".join(left_out), "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert "Traceback" not in rest.stderr and "failed during execution" not in rest.stderr, rest.stderr
     codes = {(Path(line.split(":")[0]).name, line.split()[1]) for line in rest.stdout.splitlines()}
     assert {("syntax_error.py", "E999"), ("lone_cr.py", "AIO201")} <= codes

@@ -7,7 +7,7 @@ import pytest
 
 from asynclint.analysis import Analysis
 
-SOURCE = '''\
+SOURCE = """\
 import sys
 from sys import version_info as vi
 PY311 = sys.version_info >= (3, 11)
@@ -41,7 +41,7 @@ else:
     o = 1
 if sys.platform == "win32":
     p = 1
-'''
+"""
 
 
 def _bounds() -> dict[str, tuple[object, object]]:

@@ -103,12 +103,12 @@ def _workspace_edit(document: TextDocument, edits: list[t.TextEdit]) -> t.Worksp
 
 
 def noqa_edit(index: LineIndex, line_index: int, code: str) -> t.TextEdit:
-    """An insertion at the end of the line: `  # noqa: CODE`, or `, CODE` onto an existing list."""
+    """An insertion at the end of the line: a new noqa comment for `code`, or `, code` onto an existing list."""
     line = index.lines[line_index]
     codes = noqa_codes(line)
     if codes:
         if "*" not in codes:
-            # Extend an existing `# noqa: A, B` rather than adding a second comment.
+            # Extend an existing list of codes rather than adding a second comment.
             start, new_text = len(line.rstrip()), f", {code}"
         else:
             start, new_text = len(line), f"  # noqa: {code}"
@@ -129,7 +129,10 @@ def _overlaps(a: t.Range, b: t.Range) -> bool:
 class AsyncLintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "asynclint", __version__, text_document_sync_kind=t.TextDocumentSyncKind.Incremental, protocol_cls=AsyncLintProtocol
+            "asynclint",
+            __version__,
+            text_document_sync_kind=t.TextDocumentSyncKind.Incremental,
+            protocol_cls=AsyncLintProtocol,
         )
         self.settings = SettingsStore(self._report_problem)
         self.linter = Linter(self.settings.for_path, self._deliver)
@@ -181,7 +184,9 @@ class AsyncLintServer(LanguageServer):
                 waiter.set_result(result)
         if not self.pull:
             self.text_document_publish_diagnostics(
-                t.PublishDiagnosticsParams(uri=uri, version=result.snapshot.version, diagnostics=self.lsp_diagnostics(result))
+                t.PublishDiagnosticsParams(
+                    uri=uri, version=result.snapshot.version, diagnostics=self.lsp_diagnostics(result)
+                )
             )
 
     def changed(self, uri: str) -> None:
@@ -237,7 +242,10 @@ def _register(server: AsyncLintServer) -> None:
         document = params.capabilities.text_document
         server.pull = bool(document and document.diagnostic)
         server.resolve = bool(
-            document and document.code_action and document.code_action.resolve_support and "edit" in document.code_action.resolve_support.properties
+            document
+            and document.code_action
+            and document.code_action.resolve_support
+            and "edit" in document.code_action.resolve_support.properties
         )
         server.settings.set_client(params.initialization_options)
 
@@ -246,8 +254,12 @@ def _register(server: AsyncLintServer) -> None:
         workspace = server.client_capabilities.workspace
         watched = workspace.did_change_watched_files if workspace else None
         if watched and watched.dynamic_registration:
-            options = t.DidChangeWatchedFilesRegistrationOptions(watchers=[t.FileSystemWatcher(glob_pattern="**/pyproject.toml")])
-            registration = t.Registration(id="asynclint-pyproject", method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)
+            options = t.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[t.FileSystemWatcher(glob_pattern="**/pyproject.toml")]
+            )
+            registration = t.Registration(
+                id="asynclint-pyproject", method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
+            )
             server.client_register_capability(t.RegistrationParams(registrations=[registration]))
 
     @server.feature(t.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -286,7 +298,10 @@ def _register(server: AsyncLintServer) -> None:
         if not server.pull:
             server.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
-    @server.feature(t.TEXT_DOCUMENT_DIAGNOSTIC, t.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False))
+    @server.feature(
+        t.TEXT_DOCUMENT_DIAGNOSTIC,
+        t.DiagnosticOptions(identifier=SOURCE, inter_file_dependencies=False, workspace_diagnostics=False),
+    )
     async def diagnostic(params: t.DocumentDiagnosticParams) -> t.DocumentDiagnosticReport:
         result = await server.result_for(params.text_document.uri)
         result_id = f"{result.snapshot.version}:{hash(result.settings)}"
@@ -309,7 +324,11 @@ def _register(server: AsyncLintServer) -> None:
 
         actions: list[t.CodeAction] = []
         for diagnostic in params.context.diagnostics:
-            if diagnostic.source != SOURCE or not isinstance(diagnostic.data, dict) or not wanted(t.CodeActionKind.QuickFix):
+            if (
+                diagnostic.source != SOURCE
+                or not isinstance(diagnostic.data, dict)
+                or not wanted(t.CodeActionKind.QuickFix)
+            ):
                 continue
             code, data = str(diagnostic.code), diagnostic.data
             if data.get("fix") and data.get("safety") != "display-only":
@@ -339,7 +358,9 @@ def _register(server: AsyncLintServer) -> None:
         # when it is asked for by kind (fix-on-save asks for `source.fixAll`), not for a lightbulb.
         asked = only is not None or server.resolve
         if asked and wanted(FIX_ALL) and _may_fix(server.linter.latest(uri)):
-            action = t.CodeAction(title="asynclint: Fix all auto-fixable problems", kind=FIX_ALL, data={"uri": uri, "all": True})
+            action = t.CodeAction(
+                title="asynclint: Fix all auto-fixable problems", kind=FIX_ALL, data={"uri": uri, "all": True}
+            )
             if not server.resolve:
                 action = await resolve(action)
                 if action.edit is None:
@@ -359,7 +380,9 @@ def _register(server: AsyncLintServer) -> None:
         if data.get("all"):
             new_text: str | None = (await asyncio.to_thread(fix_text, source, settings, path)).text
         elif isinstance(data.get("line"), int) and isinstance(data.get("column"), int):
-            new_text = await asyncio.to_thread(fix_one, source, settings, path, str(data.get("code")), data["line"], data["column"])
+            new_text = await asyncio.to_thread(
+                fix_one, source, settings, path, str(data.get("code")), data["line"], data["column"]
+            )
         else:
             return action
         if new_text is None or new_text == source or not server.is_open(uri):
@@ -382,9 +405,18 @@ def _register(server: AsyncLintServer) -> None:
                 break
             rule = get_rule(match.group())
             if column <= match.end() and rule is not None:
-                start, end = index.to_client(line_index + 1, match.start() + 1), index.to_client(line_index + 1, match.end() + 1)
-                text = f"**{rule.CODE}** `{rule.NAME}`: {rule.summary()}\n\n{rule.docs()}\n\n[Rule page]({rule_url(rule.CODE)})"
-                return t.Hover(contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=text), range=t.Range(start=start, end=end))
+                start, end = (
+                    index.to_client(line_index + 1, match.start() + 1),
+                    index.to_client(line_index + 1, match.end() + 1),
+                )
+                text = (
+                    f"**{rule.CODE}** `{rule.NAME}`: {rule.summary()}\n\n{rule.docs()}"
+                    f"\n\n[Rule page]({rule_url(rule.CODE)})"
+                )
+                return t.Hover(
+                    contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value=text),
+                    range=t.Range(start=start, end=end),
+                )
         return None
 
 

@@ -102,7 +102,7 @@ class Linter:
             snapshot = self._next()
             try:
                 self._deliver(self.lint(snapshot))
-            except Exception:  # noqa: BLE001 - one bad lint must not end linting for the session
+            except Exception:
                 logger.exception("linting %s failed", snapshot.uri)
 
     def lint(self, snapshot: Snapshot) -> Result:

@@ -53,7 +53,9 @@ def client_overrides(options: Any) -> dict[str, Any]:
         raise ConfigError(f"client settings: expected an object, got {type(options).__name__}")
     unknown = set(options) - set(CLIENT_KEYS)
     if unknown:
-        raise ConfigError(f"client settings: unknown option(s) {', '.join(sorted(unknown))} (known: {', '.join(CLIENT_KEYS)})")
+        raise ConfigError(
+            f"client settings: unknown option(s) {', '.join(sorted(unknown))} (known: {', '.join(CLIENT_KEYS)})"
+        )
     changes: dict[str, Any] = {}
     for key in ("select", "ignore", "extend-select"):
         if key in options:

@@ -98,7 +98,9 @@ class AsCompletedOrdered(Rule):
         if not others:
             return False
         # `zip(itertools.count(1), as_completed(...))` numbers results as they come: fine.
-        return not all(isinstance(a.value, cst.Call) and self.qualified_name(a.value.func) == "itertools.count" for a in others)
+        return not all(
+            isinstance(a.value, cst.Call) and self.qualified_name(a.value.func) == "itertools.count" for a in others
+        )
 
     def _index_addresses(self, enumerated: cst.Call) -> bool:
         """`for i, f in enumerate(as_completed(...))` whose body indexes with `i`."""
@@ -134,7 +136,12 @@ class AsCompletedOrdered(Rule):
             ):
                 return assign.targets[0].target.value, comprehension
             return None
-        if isinstance(parent, cst.For) and parent.iter is call and parent.asynchronous is None and parent.orelse is None:
+        if (
+            isinstance(parent, cst.For)
+            and parent.iter is call
+            and parent.asynchronous is None
+            and parent.orelse is None
+        ):
             body = parent.body.body
             if len(body) != 1 or not isinstance(body[0], cst.SimpleStatementLine) or len(body[0].body) != 1:
                 return None
@@ -172,9 +179,17 @@ class AsCompletedOrdered(Rule):
             parent = self.parent(read)
             if isinstance(parent, cst.Arg):
                 zipped = self.parent(parent)
-                if isinstance(zipped, cst.Call) and self.qualified_name(zipped.func) == "builtins.zip" and len(zipped.args) > 1:
+                if (
+                    isinstance(zipped, cst.Call)
+                    and self.qualified_name(zipped.func) == "builtins.zip"
+                    and len(zipped.args) > 1
+                ):
                     return True
-            if isinstance(parent, cst.Subscript) and parent.value is read and isinstance(single_index(parent), cst.Name):
+            if (
+                isinstance(parent, cst.Subscript)
+                and parent.value is read
+                and isinstance(single_index(parent), cst.Name)
+            ):
                 return True
         return False
 
@@ -187,7 +202,9 @@ class AsCompletedOrdered(Rule):
             return None
         func, imports = gather
         source = call.args[0].value
-        if isinstance(source, (cst.List, cst.Tuple)) and not any(isinstance(e, cst.StarredElement) for e in source.elements):
+        if isinstance(source, (cst.List, cst.Tuple)) and not any(
+            isinstance(e, cst.StarredElement) for e in source.elements
+        ):
             args = [cst.Arg(value=e.value) for e in source.elements]
         else:
             args = [cst.Arg(value=source, star="*")]

@@ -10,13 +10,29 @@ BLOCKING_CALLS = frozenset(
         *(f"requests.{verb}" for verb in _HTTP_VERBS),
         *(f"httpx.{verb}" for verb in (*_HTTP_VERBS, "stream")),
         "urllib.request.urlopen",
-        *(f"subprocess.{name}" for name in ("run", "call", "check_call", "check_output", "getoutput", "getstatusoutput")),
+        *(
+            f"subprocess.{name}"
+            for name in ("run", "call", "check_call", "check_output", "getoutput", "getstatusoutput")
+        ),
         "os.system",
         "os.popen",
         *(f"os.{name}" for name in ("wait", "waitpid", "wait3", "wait4", "waitid")),
         "builtins.input",
         "socket.create_connection",
-        *(f"shutil.{name}" for name in ("copy", "copy2", "copyfile", "copyfileobj", "copytree", "copymode", "copystat", "move", "rmtree")),
+        *(
+            f"shutil.{name}"
+            for name in (
+                "copy",
+                "copy2",
+                "copyfile",
+                "copyfileobj",
+                "copytree",
+                "copymode",
+                "copystat",
+                "move",
+                "rmtree",
+            )
+        ),
     }
 )
 
@@ -68,7 +84,17 @@ class BlockingCall(Rule):
 
     CODE = "AIO202"
     NAME = "blocking-call"
-    EQUIVALENTS = ("ruff ASYNC210", "ruff ASYNC212", "ruff ASYNC220", "ruff ASYNC221", "ruff ASYNC222", "flake8-async ASYNC210", "flake8-async ASYNC212", "flake8-async ASYNC22x", "flake8-async ASYNC250")
+    EQUIVALENTS = (
+        "ruff ASYNC210",
+        "ruff ASYNC212",
+        "ruff ASYNC220",
+        "ruff ASYNC221",
+        "ruff ASYNC222",
+        "flake8-async ASYNC210",
+        "flake8-async ASYNC212",
+        "flake8-async ASYNC22x",
+        "flake8-async ASYNC250",
+    )
     NEEDS_COROUTINE = True
     MESSAGE = "`{name}()` blocks the event loop in coroutine `{func}`"
     FIX_TITLE = "Run it in a thread with `await asyncio.to_thread(...)`"

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from asynclint._lazy import cst
 from asynclint.analysis import always_raises, descendants, handler_types, jumps_out, suspends_in
 from asynclint.fixes import module_attribute
 from asynclint.rule import FixAvailability, Rule, Safety
-
 
 # A broad handler that takes the current exception this way hands it on (to a future, a retry
 # state, an exit stack) rather than swallowing it.
@@ -118,7 +116,7 @@ class CancelledSwallowed(Rule):
 
     # -- detection ------------------------------------------------------------------------
     def _catches(self, expression: Any) -> str | None:
-        """"cancelled" (exactly CancelledError), "broad" (catches it among others) or None."""
+        """ "cancelled" (exactly CancelledError), "broad" (catches it among others) or None."""
         if expression is None:
             return "broad"
         names = [self.qualified_name(e) for e in handler_types(expression)]
@@ -133,7 +131,12 @@ class CancelledSwallowed(Rule):
         for node in descendants(handler.body, into_scopes=False):
             if isinstance(node, cst.Attribute) and node.attr.value in ("uncancel", "cancelling"):
                 return True
-            if kind == "broad" and isinstance(node, cst.Name) and node.value == name and self.analysis.is_reference(node):
+            if (
+                kind == "broad"
+                and isinstance(node, cst.Name)
+                and node.value == name
+                and self.analysis.is_reference(node)
+            ):
                 return True
             if kind == "broad" and isinstance(node, cst.Call) and self.qualified_name(node.func) in _CURRENT_EXCEPTION:
                 return True

@@ -11,8 +11,18 @@ from asynclint.rule import Rule
 _RUNNERS = frozenset(
     "asyncio." + name
     for name in (
-        "run", "gather", "wait", "wait_for", "shield", "create_task", "ensure_future", "as_completed",
-        "run_coroutine_threadsafe", "timeout", "Task", "iscoroutine",
+        "run",
+        "gather",
+        "wait",
+        "wait_for",
+        "shield",
+        "create_task",
+        "ensure_future",
+        "as_completed",
+        "run_coroutine_threadsafe",
+        "timeout",
+        "Task",
+        "iscoroutine",
     )
 )
 
@@ -20,7 +30,16 @@ _RUNNERS = frozenset(
 # Methods that run a coroutine whatever their receiver (an event loop, a task group, a module
 # reached through a relative import).
 _RUNNER_METHODS = frozenset(
-    {"create_task", "ensure_future", "run_until_complete", "run_coroutine_threadsafe", "gather", "wait", "wait_for", "shield"}
+    {
+        "create_task",
+        "ensure_future",
+        "run_until_complete",
+        "run_coroutine_threadsafe",
+        "gather",
+        "wait",
+        "wait_for",
+        "shield",
+    }
 )
 
 

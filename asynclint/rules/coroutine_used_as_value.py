@@ -10,7 +10,20 @@ from asynclint.rule import FixAvailability, Rule, Safety
 
 # Attributes a coroutine object really has: using them is deliberate.
 _COROUTINE_ATTRIBUTES = frozenset(
-    {"send", "throw", "close", "__await__", "cr_await", "cr_code", "cr_frame", "cr_running", "cr_origin", "cr_suspended", "__name__", "__qualname__"}
+    {
+        "send",
+        "throw",
+        "close",
+        "__await__",
+        "cr_await",
+        "cr_code",
+        "cr_frame",
+        "cr_running",
+        "cr_origin",
+        "cr_suspended",
+        "__name__",
+        "__qualname__",
+    }
 )
 
 
@@ -109,6 +122,10 @@ class CoroutineUsedAsValue(Rule):
             return "not its result"
         if isinstance(parent, cst.CompFor) and parent.iter is node and parent.asynchronous is None:
             return "not its result"
-        if isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value not in _COROUTINE_ATTRIBUTES:
+        if (
+            isinstance(parent, cst.Attribute)
+            and parent.value is node
+            and parent.attr.value not in _COROUTINE_ATTRIBUTES
+        ):
             return "not its result"
         return None

@@ -11,7 +11,14 @@ _LOOP_NAMES = ("loop", "_loop")
 # Methods of Task that return None: calling one on the new task still drops the task.
 _CHAINED = ("add_done_callback", "set_name")
 # Loop and future APIs that ignore what their callback returns.
-_CALLBACK_TAKERS = ("call_soon", "call_soon_threadsafe", "call_later", "call_at", "add_done_callback", "add_signal_handler")
+_CALLBACK_TAKERS = (
+    "call_soon",
+    "call_soon_threadsafe",
+    "call_later",
+    "call_at",
+    "add_done_callback",
+    "add_signal_handler",
+)
 _SET_BASE = "_background_tasks"
 
 
@@ -175,7 +182,9 @@ class DanglingTask(Rule):
         ]
         if kind == "chained":
             new.append(statement.with_changes(value=statement.value.deep_replace(call, cst.Name(task))))
-        return self.make_fix(Safety.SAFE, [self._replace_small_statement(statement, new)], module_statements=(f"{keeper} = set()",))
+        return self.make_fix(
+            Safety.SAFE, [self._replace_small_statement(statement, new)], module_statements=(f"{keeper} = set()",)
+        )
 
     def _keeper_set(self) -> str:
         """The module's existing `_background_tasks = set()`, or a fresh name for a new one."""

@@ -9,8 +9,13 @@ from asynclint.rule import FixAvailability, Rule, Safety
 _POLICY = frozenset(
     "asyncio." + name
     for name in (
-        "get_event_loop_policy", "set_event_loop_policy", "AbstractEventLoopPolicy", "BaseDefaultEventLoopPolicy",
-        "DefaultEventLoopPolicy", "WindowsSelectorEventLoopPolicy", "WindowsProactorEventLoopPolicy",
+        "get_event_loop_policy",
+        "set_event_loop_policy",
+        "AbstractEventLoopPolicy",
+        "BaseDefaultEventLoopPolicy",
+        "DefaultEventLoopPolicy",
+        "WindowsSelectorEventLoopPolicy",
+        "WindowsProactorEventLoopPolicy",
     )
 )
 _ISCOROUTINEFUNCTION = "asyncio.iscoroutinefunction"

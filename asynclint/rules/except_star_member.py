@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import re
-
 import functools
+import re
 from typing import Any
 
 from asynclint._lazy import cst
@@ -13,7 +12,12 @@ from asynclint.rule import Rule
 @functools.cache
 def group_attributes() -> frozenset[str]:
     """What an exception group has: BaseExceptionGroup's own attributes and every exception's."""
-    return frozenset(dir(BaseExceptionGroup("", [Exception()]))) | {"__notes__", "__traceback__", "__cause__", "__context__"}
+    return frozenset(dir(BaseExceptionGroup("", [Exception()]))) | {
+        "__notes__",
+        "__traceback__",
+        "__cause__",
+        "__context__",
+    }
 
 
 def group_misuses(analysis: Any, handler: Any) -> list[Any]:
@@ -31,7 +35,9 @@ def group_misuses(analysis: Any, handler: Any) -> list[Any]:
     for node in body:
         if not isinstance(node, cst.Attribute) or not isinstance(node.value, cst.Name) or node.value.value != name:
             continue
-        if not analysis.is_reference(node.value) or analysis.lookup(name, analysis.scope_of(node.value)) is not analysis.lookup(name, scope):
+        if not analysis.is_reference(node.value) or analysis.lookup(
+            name, analysis.scope_of(node.value)
+        ) is not analysis.lookup(name, scope):
             continue
         if node.attr.value not in known:
             found.append(node)

@@ -56,9 +56,9 @@ class GatherReordered(Rule):
 
     ## Fix safety
     Unsafe: the fix drops the sort (`results.sort()` is removed; `sorted(results, ...)` becomes
-    `results`, the same list rather than a copy). That keeps the behaviour only as long as the coroutine really returns the index it
-    was given, which asynclint checked in this version of the code; the position bookkeeping is
-    left for a person to remove.
+    `results`, the same list rather than a copy). That keeps the behaviour only as long as the
+    coroutine really returns the index it was given, which asynclint checked in this version of
+    the code; the position bookkeeping is left for a person to remove.
 
     ## Since
     0.4.0

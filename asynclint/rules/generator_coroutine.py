@@ -97,8 +97,24 @@ def _own_yields(body: Any) -> list[Any]:
     return found
 
 
-_ATOMS = ("Name", "Attribute", "Call", "Subscript", "SimpleString", "FormattedString", "Integer", "Float",
-          "Imaginary", "List", "Dict", "Set", "ListComp", "SetComp", "DictComp", "Await")
+_ATOMS = (
+    "Name",
+    "Attribute",
+    "Call",
+    "Subscript",
+    "SimpleString",
+    "FormattedString",
+    "Integer",
+    "Float",
+    "Imaginary",
+    "List",
+    "Dict",
+    "Set",
+    "ListComp",
+    "SetComp",
+    "DictComp",
+    "Await",
+)
 
 
 @functools.cache

@@ -94,7 +94,11 @@ class LegacyLoopDriver(Rule):
             return  # AIO302's business (and a running loop makes get_event_loop() fine)
         parent = self.parent(node)
         grandparent = self.parent(parent) if parent is not None else None
-        if isinstance(parent, cst.Attribute) and parent.attr.value == "run_until_complete" and isinstance(grandparent, cst.Call):
+        if (
+            isinstance(parent, cst.Attribute)
+            and parent.attr.value == "run_until_complete"
+            and isinstance(grandparent, cst.Call)
+        ):
             self.report(node, fix=self._one_liner_fix(grandparent))
             return
         statement = self._assignment_statement(node)
@@ -126,7 +130,11 @@ class LegacyLoopDriver(Rule):
     # -- loop = get_event_loop(); loop.run_until_complete(...); loop.close() -----------------
     def _assignment_statement(self, call: cst.Call) -> Any:
         assign = self.parent(call)
-        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+        if (
+            not isinstance(assign, cst.Assign)
+            or len(assign.targets) != 1
+            or not isinstance(assign.targets[0].target, cst.Name)
+        ):
             return None
         statement = self.parent(assign)
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
@@ -147,7 +155,12 @@ class LegacyLoopDriver(Rule):
     def _classify(self, read: Any, uses: _Uses) -> None:
         parent = self.parent(read)
         call = self.parent(parent)
-        if isinstance(parent, cst.Attribute) and parent.value is read and isinstance(call, cst.Call) and call.func is parent:
+        if (
+            isinstance(parent, cst.Attribute)
+            and parent.value is read
+            and isinstance(call, cst.Call)
+            and call.func is parent
+        ):
             method = parent.attr.value
             if method in _CLEANUP and not call.args:
                 outer = self.parent(self.parent(call))
@@ -166,7 +179,11 @@ class LegacyLoopDriver(Rule):
                 return
         elif isinstance(parent, cst.Arg) and isinstance(call, cst.Call) and len(call.args) == 1:
             statement = _statement_of(self, call)
-            if self.resolves_to(call.func, "asyncio.set_event_loop") and statement is not None and _is_expression_statement(statement):
+            if (
+                self.resolves_to(call.func, "asyncio.set_event_loop")
+                and statement is not None
+                and _is_expression_statement(statement)
+            ):
                 uses.removable.append(statement)
                 return
         uses.other = True
@@ -297,4 +314,3 @@ def _statement_of(rule: Rule, call: Any) -> Any:
 
 def _is_expression_statement(line: Any) -> bool:
     return isinstance(line.body[0], cst.Expr)
-

@@ -7,10 +7,27 @@ from asynclint.rule import FixAvailability, Rule, Safety
 _DROPPED_LOOP = frozenset(
     "asyncio." + name
     for name in (
-        "sleep", "gather", "wait", "wait_for", "shield", "as_completed", "Queue", "PriorityQueue",
-        "LifoQueue", "Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore", "Barrier",
-        "open_connection", "start_server", "open_unix_connection", "start_unix_server",
-        "create_subprocess_exec", "create_subprocess_shell",
+        "sleep",
+        "gather",
+        "wait",
+        "wait_for",
+        "shield",
+        "as_completed",
+        "Queue",
+        "PriorityQueue",
+        "LifoQueue",
+        "Lock",
+        "Event",
+        "Condition",
+        "Semaphore",
+        "BoundedSemaphore",
+        "Barrier",
+        "open_connection",
+        "start_server",
+        "open_unix_connection",
+        "start_unix_server",
+        "create_subprocess_exec",
+        "create_subprocess_shell",
     )
 )
 

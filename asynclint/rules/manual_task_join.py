@@ -92,7 +92,11 @@ class ManualTaskJoin(Rule):
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
             return None
         small = statement.body[0]
-        if not isinstance(small, cst.Assign) or len(small.targets) != 1 or not isinstance(small.targets[0].target, cst.Name):
+        if (
+            not isinstance(small, cst.Assign)
+            or len(small.targets) != 1
+            or not isinstance(small.targets[0].target, cst.Name)
+        ):
             return None
         value = small.value
         if isinstance(value, cst.Call) and self.qualified_name(value.func) == "asyncio.create_task":
@@ -127,7 +131,9 @@ class ManualTaskJoin(Rule):
     def _reads_any(self, statement: Any, reads: dict[str, Any]) -> bool:
         return any(self.analysis.is_inside(read, statement) for read in reads.values())
 
-    def _join(self, statements: list[Any], start: int, names: list[str], reads: dict[str, Any]) -> tuple[str, list[Any]] | None:
+    def _join(
+        self, statements: list[Any], start: int, names: list[str], reads: dict[str, Any]
+    ) -> tuple[str, list[Any]] | None:
         """("gather", [statement]) or ("each", [statements]) joining every task, from `start`."""
         first = statements[start]
         awaited = self._awaited_value(first)
@@ -135,14 +141,21 @@ class ManualTaskJoin(Rule):
             return None
         if isinstance(awaited, cst.Call) and self.qualified_name(awaited.func) == "asyncio.gather":
             args = awaited.args
-            if [a.value.value if isinstance(a.value, cst.Name) and not a.keyword and not a.star else None for a in args] == names:
+            if [
+                a.value.value if isinstance(a.value, cst.Name) and not a.keyword and not a.star else None for a in args
+            ] == names:
                 return "gather", [first]
             return None
         joined: list[Any] = []
         seen: set[str] = set()
         for statement in statements[start:]:
             value = self._awaited_value(statement)
-            if not isinstance(value, cst.Name) or value.value not in names or value.value in seen or reads[value.value] is not value:
+            if (
+                not isinstance(value, cst.Name)
+                or value.value not in names
+                or value.value in seen
+                or reads[value.value] is not value
+            ):
                 break
             seen.add(value.value)
             joined.append(statement)

@@ -10,9 +10,7 @@ from asynclint.rule import Rule
 _NEED_LOOP = ("asyncio.create_task", "asyncio.get_running_loop", "asyncio.current_task", "asyncio.ensure_future")
 # Module code that sets up a loop itself makes `ensure_future()` find it.
 _LOOP_SETUP = ("set_event_loop", "new_event_loop", "get_event_loop", "run_until_complete")
-_CATCHES_RUNTIME_ERROR = frozenset(
-    {"builtins.RuntimeError", "builtins.Exception", "builtins.BaseException"}
-)
+_CATCHES_RUNTIME_ERROR = frozenset({"builtins.RuntimeError", "builtins.Exception", "builtins.BaseException"})
 
 
 class NoRunningLoop(Rule):
@@ -93,9 +91,7 @@ class NoRunningLoop(Rule):
         A scan of the module, done only for the rare module-level `ensure_future()`."""
         if any(setup in self.analysis.all_names for setup in _LOOP_SETUP):
             return True
-        return any(
-            isinstance(node, cst.Attribute) and node.attr.value in _LOOP_SETUP for node in self.analysis.parents
-        )
+        return any(isinstance(node, cst.Attribute) and node.attr.value in _LOOP_SETUP for node in self.analysis.parents)
 
     def _probes(self, node: Any) -> bool:
         """Is the call inside a `try` that handles RuntimeError (checking whether a loop runs)?"""

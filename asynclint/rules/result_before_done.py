@@ -89,7 +89,9 @@ class ResultBeforeDone(Rule):
         assignment = self.analysis.statement_of(values[0])
         if not isinstance(assignment, cst.Assign) or self.analysis.is_inside(node, assignment):
             return
-        if self.analysis.order(node) < self.analysis.order(assignment) or not self._nothing_between(assignment, node, name):
+        if self.analysis.order(node) < self.analysis.order(assignment) or not self._nothing_between(
+            assignment, node, name
+        ):
             return
         fix = None
         if kind == "task" and func.attr.value == "result":
@@ -124,7 +126,11 @@ class ResultBeforeDone(Rule):
         for node in descendants(function.node.body, into_scopes=False):
             if not suspends(node):
                 continue
-            if not isinstance(node, cst.Await) and analysis.is_inside(assignment, node) and not analysis.is_inside(call, node):
+            if (
+                not isinstance(node, cst.Await)
+                and analysis.is_inside(assignment, node)
+                and not analysis.is_inside(call, node)
+            ):
                 return False  # the block ends (a TaskGroup exit) between the two
             if start < analysis.order(node) < end and not analysis.is_inside(call, node):
                 return False

@@ -70,7 +70,8 @@ class TaskgroupExcept(Rule):
     bound with `as` is now the group. It is offered only when every handler can be converted:
     each names a type (no bare `except:`), none names an exception group (a `TypeError` in
     `except*`), none names `CancelledError`, `KeyboardInterrupt` or `SystemExit` (`except*` would
-    re-raise them wrapped in a group, so a cancelled task would end with an error instead), none contains `return`, `break` or `continue` (a `SyntaxError` in `except*`),
+    re-raise them wrapped in a group, so a cancelled task would end with an error instead), none
+    contains `return`, `break` or `continue` (a `SyntaxError` in `except*`),
     none reads an attribute from its `as` name that groups lack; and only when the target is
     Python 3.11 or newer.
 
@@ -134,7 +135,7 @@ class TaskgroupExcept(Rule):
         return kinds is not None and all(kind == "plain" for kind in kinds)
 
     def _kinds(self, expression: Any) -> list[str] | None:
-        """"plain" / "group" / "ungrouped" for each type a handler names; None when unknown."""
+        """ "plain" / "group" / "ungrouped" for each type a handler names; None when unknown."""
         kinds = []
         for element in handler_types(expression):
             if isinstance(element, cst.StarredElement) or not isinstance(element, (cst.Name, cst.Attribute)):

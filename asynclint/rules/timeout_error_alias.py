@@ -91,7 +91,9 @@ class TimeoutErrorAlias(Rule):
         statement = self.parent(node)
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
             return None
-        bound = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
+        bound = (
+            alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
+        )
         names = [a for a in node.names if a is not alias]
         new: list[Any] = []
         if names:

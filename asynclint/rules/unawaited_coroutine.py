@@ -12,7 +12,16 @@ _COMPREHENSIONS = ("ListComp", "SetComp", "GeneratorExp")
 # APIs that call a callback and throw its return value away.  A lambda handed to anything else may
 # be a coroutine factory whose result is awaited (`AsyncIterator(lambda: self.read(n))`).
 _CALLBACK_METHODS = frozenset(
-    {"call_soon", "call_soon_threadsafe", "call_later", "call_at", "add_done_callback", "add_signal_handler", "add_reader", "add_writer"}
+    {
+        "call_soon",
+        "call_soon_threadsafe",
+        "call_later",
+        "call_at",
+        "add_done_callback",
+        "add_signal_handler",
+        "add_reader",
+        "add_writer",
+    }
 )
 _CALLBACK_FUNCTIONS = frozenset({"signal.signal", "atexit.register", "threading.Thread", "threading.Timer"})
 
@@ -130,7 +139,9 @@ class UnawaitedCoroutine(Rule):
         if found is None:
             return None
         func, imports = found
-        replacement = cst.Call(func=func, args=[cst.Arg(call.with_changes(lpar=[], rpar=[]))], lpar=call.lpar, rpar=call.rpar)
+        replacement = cst.Call(
+            func=func, args=[cst.Arg(call.with_changes(lpar=[], rpar=[]))], lpar=call.lpar, rpar=call.rpar
+        )
         return self.make_fix(Safety.UNSAFE, [(call, replacement)], imports, title="Run it with `asyncio.run()`")
 
 

@@ -101,5 +101,7 @@ class WaitBareCoroutines(Rule):
         if found is None:
             return None
         func, imports = found
-        edits = [(call, cst.Call(func=func, args=[cst.Arg(call.with_changes(lpar=[], rpar=[]))])) for call in coroutines]
+        edits = [
+            (call, cst.Call(func=func, args=[cst.Arg(call.with_changes(lpar=[], rpar=[]))])) for call in coroutines
+        ]
         return self.make_fix(Safety.SAFE, edits, imports)

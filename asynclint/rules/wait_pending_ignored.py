@@ -146,6 +146,8 @@ class WaitPendingIgnored(Rule):
             target = assign.targets[0].target
             elements = list(target.elements)
             elements[1] = elements[1].with_changes(value=cst.Name(name))
-            new_assign = assign.with_changes(targets=[assign.targets[0].with_changes(target=target.with_changes(elements=elements))])
+            new_assign = assign.with_changes(
+                targets=[assign.targets[0].with_changes(target=target.with_changes(elements=elements))]
+            )
             new_line = line.with_changes(body=[new_assign])
         return self.make_fix(Safety.UNSAFE, [(line, cst.FlattenSentinel([new_line, loop]))])

@@ -68,7 +68,9 @@ def test_unfixable_file_is_never_marked_fixable_and_fix_agrees(name: str) -> Non
     assert not any(d.applicable for d in found)
     outcome = fix_text(text, UNSAFE)
     assert outcome.text == text and outcome.fixed == 0
-    assert [(d.code, d.message, d.applicable) for d in outcome.diagnostics] == [(d.code, d.message, d.applicable) for d in found]
+    assert [(d.code, d.message, d.applicable) for d in outcome.diagnostics] == [
+        (d.code, d.message, d.applicable) for d in found
+    ]
 
 
 def test_unfixable_file_without_applicable_fixes_gets_no_aio003() -> None:
@@ -114,7 +116,10 @@ def test_what_only_libcst_accepts_is_a_syntax_error(tmp_path: Path) -> None:
     for command in ("check", "fix"):
         out = _asynclint(command, "--unsafe-fixes", ".", cwd=tmp_path)
         assert out.returncode == 1, out.stdout + out.stderr
-        assert "starred_for.py:6:11: AIO001 syntax error: starred assignment target must be in a list or tuple" in out.stdout
+        assert (
+            "starred_for.py:6:11: AIO001 syntax error: starred assignment target must be in a list or tuple"
+            in out.stdout
+        )
         assert "AIO002" not in out.stdout
 
 

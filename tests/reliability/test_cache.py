@@ -64,7 +64,9 @@ def _project(root: Path) -> Path:
     return root / "shop" / "app.py"
 
 
-def test_a_fresh_checkouts_dependencies_do_not_force_a_second_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_fresh_checkouts_dependencies_do_not_force_a_second_analysis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     app = _project(tmp_path)  # every file just written: all signatures racy
     assert found(app) == ["AIO401"]
@@ -154,7 +156,11 @@ def _with(index: int, value: Any) -> Callable[[list[Any]], Any]:
 
 
 def _row(column: int, value: Any) -> Callable[[list[Any]], Any]:
-    return lambda good: [good[0], [[value if i == column else v for i, v in enumerate(good[1][0])], *good[1][1:]], *good[2:]]
+    return lambda good: [
+        good[0],
+        [[value if i == column else v for i, v in enumerate(good[1][0])], *good[1][1:]],
+        *good[2:],
+    ]
 
 
 DEEP = 100_000
@@ -208,7 +214,13 @@ def good(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[Any]]:
 
 
 def asynclint(cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "asynclint", "check", "-j", "1", "m.py"], cwd=cwd, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "asynclint", "check", "-j", "1", "m.py"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def assert_checked_twice(directory: Path) -> None:
@@ -219,7 +231,9 @@ def assert_checked_twice(directory: Path) -> None:
 
 
 @pytest.mark.parametrize("name, raw", WHOLE, ids=[name for name, _ in WHOLE])
-def test_a_cache_file_that_cannot_be_parsed_is_empty(tmp_path: Path, good: tuple[str, list[Any]], name: str, raw: bytes) -> None:
+def test_a_cache_file_that_cannot_be_parsed_is_empty(
+    tmp_path: Path, good: tuple[str, list[Any]], name: str, raw: bytes
+) -> None:
     (tmp_path / "m.py").write_text(SOURCE)
     (tmp_path / ".asynclint_cache").mkdir()
     key = json.dumps(os.path.join(os.path.realpath(tmp_path), "m.py")).encode()

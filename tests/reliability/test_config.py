@@ -83,7 +83,10 @@ def test_flake8_fails_on_a_broken_config(tmp_path: Path) -> None:
     (tmp_path / "m.py").write_text(SOURCE)
     out = flake8("m.py", cwd=tmp_path)
     assert out.returncode == 2 and out.stdout == ""
-    assert error_lines(out.stderr) == ["flake8: error: asynclint: " + f"{tmp_path / 'pyproject.toml'}: [tool.asynclint]: unknown option(s) target-versoin"]
+    assert error_lines(out.stderr) == [
+        "flake8: error: asynclint: "
+        + f"{tmp_path / 'pyproject.toml'}: [tool.asynclint]: unknown option(s) target-versoin"
+    ]
 
 
 @pytest.mark.parametrize("where", ["command line", "config file"])
@@ -118,7 +121,9 @@ def test_codemod_fails_on_a_broken_config_and_writes_nothing(tmp_path: Path, job
         (tmp_path / name).write_text(SOURCE)
     out = codemod("FixAllCommand", "-j", jobs, "a.py", "b.py", cwd=tmp_path)
     assert out.returncode != 0
-    assert error_lines(out.stderr) == [f"asynclint: error: {tmp_path / 'pyproject.toml'}: [tool.asynclint]: unknown option(s) target-versoin"]
+    assert error_lines(out.stderr) == [
+        f"asynclint: error: {tmp_path / 'pyproject.toml'}: [tool.asynclint]: unknown option(s) target-versoin"
+    ]
     assert (tmp_path / "a.py").read_text() == (tmp_path / "b.py").read_text() == SOURCE
 
 

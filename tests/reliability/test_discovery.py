@@ -140,7 +140,12 @@ CASES: list[tuple[dict[str, str], str, bool, bool]] = [
     ({".git/info/exclude": "*.tmp.py"}, "x.tmp.py", False, True),
     ({"~/.config/git/ignore": "*.glob.py"}, "a/x.glob.py", False, True),
     ({"~/.config/git/ignore": "*.py", ".gitignore": "!keep.py"}, "keep.py", False, False),
-    ({"~/.gitconfig": "[core]\n\texcludesFile = ~/my-ignore ; mine\n", "~/my-ignore": "*.mine.py"}, "x.mine.py", False, True),
+    (
+        {"~/.gitconfig": "[core]\n\texcludesFile = ~/my-ignore ; mine\n", "~/my-ignore": "*.mine.py"},
+        "x.mine.py",
+        False,
+        True,
+    ),
 ]
 
 
@@ -203,7 +208,14 @@ def test_a_path_exclude_holds_inside_a_git_checkout(tmp_path: Path) -> None:
 
 def test_force_exclude_applies_directory_name_excludes_to_files_named(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nextend-exclude = ["generated", "legacy/*.py"]\n')
-    named = ["generated/m.py", "src/generated/deep/m.py", "node_modules/pkg/m.py", ".venv/lib/m.py", "legacy/old.py", "src/m.py"]
+    named = [
+        "generated/m.py",
+        "src/generated/deep/m.py",
+        "node_modules/pkg/m.py",
+        ".venv/lib/m.py",
+        "legacy/old.py",
+        "src/m.py",
+    ]
     for name in named:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(DANGLING)
@@ -219,7 +231,9 @@ def test_is_excluded_is_the_walks_own_answer(tmp_path: Path) -> None:
     for name in ("src/pkg/generated/a.py", "src/pkg/gen2/x/b.py", "src/pkg/c.pb.py", "src/pkg/ok.py", "dist/ok.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(DANGLING)
-    walked = {Path(f).relative_to(tmp_path).as_posix() for f in discovery.collect_files([str(tmp_path)], settings).files}
+    walked = {
+        Path(f).relative_to(tmp_path).as_posix() for f in discovery.collect_files([str(tmp_path)], settings).files
+    }
     assert walked == {"src/pkg/ok.py"}
     for name in ("src/pkg/generated/a.py", "src/pkg/gen2/x/b.py", "src/pkg/c.pb.py", "dist/ok.py"):
         assert settings.is_excluded(str(tmp_path / name))

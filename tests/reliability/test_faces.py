@@ -26,7 +26,9 @@ import pytest
 DANGLING = "import asyncio\n\n\nasync def main():\n    asyncio.create_task(main())\n    print({text!r})\n"
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: int | None = None, stdout: int | None = None) -> subprocess.CompletedProcess[bytes]:
+def run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: int | None = None, stdout: int | None = None
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, *args],
         cwd=cwd,
@@ -56,7 +58,16 @@ ENCODED = {
 def test_codemod_writes_the_bytes_asynclint_fix_writes(tmp_path: Path, data: bytes) -> None:
     (tmp_path / "by_codemod.py").write_bytes(data)
     (tmp_path / "by_fix.py").write_bytes(data)
-    out = run("-m", "libcst.tool", "codemod", "-x", "asynclint.codemod.FixAllCommand", "--no-format", "by_codemod.py", cwd=tmp_path)
+    out = run(
+        "-m",
+        "libcst.tool",
+        "codemod",
+        "-x",
+        "asynclint.codemod.FixAllCommand",
+        "--no-format",
+        "by_codemod.py",
+        cwd=tmp_path,
+    )
     assert out.returncode == 0, out.stderr
     fixed = asynclint("fix", "--no-cache", "by_fix.py", cwd=tmp_path)
     assert fixed.returncode == 0, fixed.stdout
@@ -68,7 +79,16 @@ def test_codemod_writes_the_bytes_asynclint_fix_writes(tmp_path: Path, data: byt
 def test_a_rule_codemod_keeps_the_encoding_too(tmp_path: Path) -> None:
     data = ENCODED["latin-1 cookie"]
     (tmp_path / "m.py").write_bytes(data)
-    out = run("-m", "libcst.tool", "codemod", "-x", "asynclint.codemod.DanglingTaskCommand", "--no-format", "m.py", cwd=tmp_path)
+    out = run(
+        "-m",
+        "libcst.tool",
+        "codemod",
+        "-x",
+        "asynclint.codemod.DanglingTaskCommand",
+        "--no-format",
+        "m.py",
+        cwd=tmp_path,
+    )
     assert out.returncode == 0, out.stderr
     assert "print('caf\u00e9')" in (tmp_path / "m.py").read_text(encoding="latin-1")
 
@@ -86,12 +106,22 @@ def test_libcst_tool_list_imports_the_package(tmp_path: Path) -> None:
 def test_a_bad_target_version_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "m.py").write_bytes(ENCODED["utf-8 BOM"])
     out = run(
-        "-m", "libcst.tool", "codemod", "-x", "asynclint.codemod.FixAllCommand", "--no-format", "--target-version", "3.10", "m.py",
+        "-m",
+        "libcst.tool",
+        "codemod",
+        "-x",
+        "asynclint.codemod.FixAllCommand",
+        "--no-format",
+        "--target-version",
+        "3.10",
+        "m.py",
         cwd=tmp_path,
     )
     assert out.returncode == 2
     assert b"Traceback" not in out.stderr
-    assert out.stderr.splitlines()[-1].endswith(b"argument --target-version: expected a version like 'py310' or 'py311', got '3.10'")
+    assert out.stderr.splitlines()[-1].endswith(
+        b"argument --target-version: expected a version like 'py310' or 'py311', got '3.10'"
+    )
     assert (tmp_path / "m.py").read_bytes() == ENCODED["utf-8 BOM"]
 
 
@@ -147,7 +177,9 @@ def test_an_unwritable_report_is_one_error_line(tmp_path: Path) -> None:
     (tmp_path / "m.py").write_bytes(BLOCKING)
     out = asynclint("check", "--output-file", "missing/report.txt", "m.py", cwd=tmp_path)
     assert out.returncode == 2
-    assert out.stderr.decode().splitlines() == ["asynclint: error: --output-file missing/report.txt: No such file or directory"]
+    assert out.stderr.decode().splitlines() == [
+        "asynclint: error: --output-file missing/report.txt: No such file or directory"
+    ]
 
 
 def test_a_crash_while_reporting_leaves_the_previous_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -206,8 +238,12 @@ def test_a_closed_pipe_is_quiet_and_keeps_the_exit_code(many_findings: Path, arg
 
 def test_head_reads_one_line(many_findings: Path) -> None:
     out = subprocess.run(
-        f"set -o pipefail; {sys.executable} -m asynclint check . | head -1", shell=True, executable="/bin/bash",
-        cwd=many_findings, capture_output=True, timeout=300,
+        f"set -o pipefail; {sys.executable} -m asynclint check . | head -1",
+        shell=True,
+        executable="/bin/bash",
+        cwd=many_findings,
+        capture_output=True,
+        timeout=300,
     )
     assert out.returncode == 1
     assert out.stdout.count(b"\n") == 1 and b"AIO201" in out.stdout

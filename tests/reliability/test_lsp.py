@@ -37,7 +37,9 @@ from asynclint.lsp import to_lsp
 from asynclint.lsp.text import LineIndex, minimal_edits
 from asynclint.rule import Diagnostic
 
-SOURCE = "import asyncio\nimport time\n\n\nasync def main():\n    asyncio.create_task(main())\n    time.sleep(1)  # wait\n"
+SOURCE = (
+    "import asyncio\nimport time\n\n\nasync def main():\n    asyncio.create_task(main())\n    time.sleep(1)  # wait\n"
+)
 TIMEOUT = 60  # an upper bound for hangs only
 
 
@@ -72,7 +74,9 @@ class Session:
         uri = (self.root / name).as_uri()
         self.versions[uri] = 1
         self.client.text_document_did_open(
-            t.DidOpenTextDocumentParams(text_document=t.TextDocumentItem(uri=uri, language_id="python", version=1, text=text))
+            t.DidOpenTextDocumentParams(
+                text_document=t.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+            )
         )
         return uri
 
@@ -93,10 +97,20 @@ class Session:
             if params.uri == uri and (version is None or params.version == version):
                 return list(params.diagnostics)
 
-    async def actions(self, uri: str, diagnostics: list[t.Diagnostic], rng: t.Range | None = None, only: list[str] | None = None) -> list[t.CodeAction]:
-        rng = rng or (diagnostics[0].range if diagnostics else t.Range(start=t.Position(line=0, character=0), end=t.Position(line=0, character=0)))
+    async def actions(
+        self, uri: str, diagnostics: list[t.Diagnostic], rng: t.Range | None = None, only: list[str] | None = None
+    ) -> list[t.CodeAction]:
+        rng = rng or (
+            diagnostics[0].range
+            if diagnostics
+            else t.Range(start=t.Position(line=0, character=0), end=t.Position(line=0, character=0))
+        )
         result = await self.client.text_document_code_action_async(
-            t.CodeActionParams(text_document=t.TextDocumentIdentifier(uri=uri), range=rng, context=t.CodeActionContext(diagnostics=diagnostics, only=only))
+            t.CodeActionParams(
+                text_document=t.TextDocumentIdentifier(uri=uri),
+                range=rng,
+                context=t.CodeActionContext(diagnostics=diagnostics, only=only),
+            )
         )
         return [a for a in result or [] if isinstance(a, t.CodeAction)]
 
@@ -120,7 +134,11 @@ async def server(
     try:
         await asyncio.wait_for(
             client.initialize_async(
-                t.InitializeParams(capabilities=capabilities or t.ClientCapabilities(), root_uri=root.as_uri(), initialization_options=options)
+                t.InitializeParams(
+                    capabilities=capabilities or t.ClientCapabilities(),
+                    root_uri=root.as_uri(),
+                    initialization_options=options,
+                )
             ),
             TIMEOUT,
         )
@@ -140,7 +158,11 @@ def run(test: Callable[[], Any]) -> None:
 
 def resolving() -> t.ClientCapabilities:
     resolve = t.ClientCodeActionResolveOptions(properties=["edit"])
-    return t.ClientCapabilities(text_document=t.TextDocumentClientCapabilities(code_action=t.CodeActionClientCapabilities(resolve_support=resolve)))
+    return t.ClientCapabilities(
+        text_document=t.TextDocumentClientCapabilities(
+            code_action=t.CodeActionClientCapabilities(resolve_support=resolve)
+        )
+    )
 
 
 # ------------------------------------------------------------------------------ protocol
@@ -166,7 +188,11 @@ def test_invalid_params_get_an_error_reply(tmp_path: Path) -> None:
         {"jsonrpc": "2.0", "method": "exit"},
     ]
     process = subprocess.Popen(
-        [sys.executable, "-m", "asynclint", "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path
+        [sys.executable, "-m", "asynclint", "server"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
     )
     try:
         assert process.stdin is not None and process.stdout is not None
@@ -195,9 +221,15 @@ def test_a_diagnostic_past_the_end_is_clamped(tmp_path: Path) -> None:
     async def session() -> None:
         async with server(tmp_path) as s:
             uri = s.open("app.py", SOURCE)
-            (first, *_) = await s.diagnostics(uri)
+            (_first, *_) = await s.diagnostics(uri)
             beyond = t.Range(start=t.Position(line=50, character=3), end=t.Position(line=50, character=9))
-            stray = t.Diagnostic(range=beyond, message="old", code="AIO201", source="asynclint", data={"line": 51, "column": 4, "fix": None})
+            stray = t.Diagnostic(
+                range=beyond,
+                message="old",
+                code="AIO201",
+                source="asynclint",
+                data={"line": 51, "column": 4, "fix": None},
+            )
             (noqa,) = await s.actions(uri, [stray], only=["quickfix"])
             (change,) = noqa.edit.document_changes
             assert apply(SOURCE, change.edits).endswith("  # noqa: AIO201")
@@ -215,9 +247,14 @@ def test_only_the_newest_text_is_published(tmp_path: Path) -> None:
             s.change(uri, SOURCE.replace("time.sleep(1)", "pass"))
             last += 1
             assert [d.code for d in await s.diagnostics(uri, last)] == ["AIO101"]
-            await asyncio.wait_for(s.client.text_document_hover_async(
-                t.HoverParams(text_document=t.TextDocumentIdentifier(uri=uri), position=t.Position(line=0, character=0))
-            ), TIMEOUT)
+            await asyncio.wait_for(
+                s.client.text_document_hover_async(
+                    t.HoverParams(
+                        text_document=t.TextDocumentIdentifier(uri=uri), position=t.Position(line=0, character=0)
+                    )
+                ),
+                TIMEOUT,
+            )
             seen = []
             while not s.published.empty():
                 seen.append(s.published.get_nowait().version)
@@ -228,13 +265,19 @@ def test_only_the_newest_text_is_published(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------------------ code actions
 def test_code_actions_resolve_lazily_to_minimal_edits(tmp_path: Path) -> None:
-    text = "import asyncio\nimport time\n\n\nasync def main():\n    s = '😀'; asyncio.create_task(main())\n" + "    x = 1\n" * 50
+    text = (
+        "import asyncio\nimport time\n\n\nasync def main():\n    s = '😀'; asyncio.create_task(main())\n"
+        + "    x = 1\n" * 50
+    )
 
     async def session() -> None:
         async with server(tmp_path, resolving()) as s:
             uri = s.open("app.py", text)
             (dangling,) = await s.diagnostics(uri)
-            assert (dangling.range.start.line, dangling.range.start.character) == (5, 14)  # the emoji is 2 UTF-16 units, not 1
+            assert (dangling.range.start.line, dangling.range.start.character) == (
+                5,
+                14,
+            )  # the emoji is 2 UTF-16 units, not 1
             quick = [a for a in await s.actions(uri, [dangling], only=["quickfix"]) if "noqa" not in a.title]
             (fix,) = quick
             assert fix.edit is None and fix.data
@@ -276,18 +319,25 @@ def test_minimal_edits_touch_only_changed_lines() -> None:
 
 # ------------------------------------------------------------------------------ pull, hover
 def test_pull_diagnostics_and_rule_links(tmp_path: Path) -> None:
-    capabilities = t.ClientCapabilities(text_document=t.TextDocumentClientCapabilities(diagnostic=t.DiagnosticClientCapabilities()))
+    capabilities = t.ClientCapabilities(
+        text_document=t.TextDocumentClientCapabilities(diagnostic=t.DiagnosticClientCapabilities())
+    )
 
     async def session() -> None:
         async with server(tmp_path, capabilities) as s:
             uri = s.open("app.py", SOURCE)
             ident = t.TextDocumentIdentifier(uri=uri)
-            report = await asyncio.wait_for(s.client.text_document_diagnostic_async(t.DocumentDiagnosticParams(text_document=ident)), TIMEOUT)
+            report = await asyncio.wait_for(
+                s.client.text_document_diagnostic_async(t.DocumentDiagnosticParams(text_document=ident)), TIMEOUT
+            )
             assert sorted(d.code for d in report.items) == ["AIO101", "AIO201"]
             href = next(d for d in report.items if d.code == "AIO101").code_description.href
             assert href.endswith("docs/rules/AIO101-dangling-task.md")
             again = await asyncio.wait_for(
-                s.client.text_document_diagnostic_async(t.DocumentDiagnosticParams(text_document=ident, previous_result_id=report.result_id)), TIMEOUT
+                s.client.text_document_diagnostic_async(
+                    t.DocumentDiagnosticParams(text_document=ident, previous_result_id=report.result_id)
+                ),
+                TIMEOUT,
             )
             assert again.kind == "unchanged"
             assert s.published.empty()
@@ -300,8 +350,15 @@ def test_hover_on_a_noqa_code(tmp_path: Path) -> None:
         async with server(tmp_path) as s:
             uri = s.open("app.py", "import time\ntime.sleep(1)  # noqa: AIO101, AIO201\n")
             position = t.Position(line=1, character=len("time.sleep(1)  # noqa: AIO101, AIO2"))
-            hover = await asyncio.wait_for(s.client.text_document_hover_async(t.HoverParams(text_document=t.TextDocumentIdentifier(uri=uri), position=position)), TIMEOUT)
-            assert hover.contents.value.startswith("**AIO201** `blocking-sleep`") or "**AIO201**" in hover.contents.value
+            hover = await asyncio.wait_for(
+                s.client.text_document_hover_async(
+                    t.HoverParams(text_document=t.TextDocumentIdentifier(uri=uri), position=position)
+                ),
+                TIMEOUT,
+            )
+            assert (
+                hover.contents.value.startswith("**AIO201** `blocking-sleep`") or "**AIO201**" in hover.contents.value
+            )
             assert hover.range.start.character == len("time.sleep(1)  # noqa: AIO101, ")
 
     run(session)
@@ -313,7 +370,9 @@ def test_client_settings_override_the_file(tmp_path: Path) -> None:
         async with server(tmp_path, options={"ignore": ["AIO201"]}) as s:
             uri = s.open("app.py", SOURCE)
             assert [d.code for d in await s.diagnostics(uri)] == ["AIO101"]
-            s.client.workspace_did_change_configuration(t.DidChangeConfigurationParams(settings={"asynclint": {"select": ["AIO2"]}}))
+            s.client.workspace_did_change_configuration(
+                t.DidChangeConfigurationParams(settings={"asynclint": {"select": ["AIO2"]}})
+            )
             assert [d.code for d in await s.diagnostics(uri)] == ["AIO201"]
             s.client.workspace_did_change_configuration(t.DidChangeConfigurationParams(settings={"select": ["AIO999"]}))
             assert sorted(d.code for d in await s.diagnostics(uri)) == ["AIO101", "AIO201"]
@@ -349,7 +408,9 @@ def test_a_broken_config_is_reported_once_and_defaults_used(tmp_path: Path) -> N
             second = s.open("other.py", SOURCE)
             assert await s.diagnostics(second)
             broken = [m for m in s.messages if "pyproject.toml" in m.message]
-            assert len(broken) == 1 and broken[0].type == t.MessageType.Error and "default settings" in broken[0].message
+            assert (
+                len(broken) == 1 and broken[0].type == t.MessageType.Error and "default settings" in broken[0].message
+            )
 
     run(session)
 

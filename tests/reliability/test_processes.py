@@ -142,8 +142,22 @@ def test_a_file_over_the_memory_limit_is_aio001_and_the_run_goes_on(tmp_path: Pa
     (tmp_path / "lambdas.py").write_text("async def f(): pass\nx = " + "lambda: " * 2983 + "1\n")
     (tmp_path / "normal.py").write_text(BLOCKING)
     # `--max-memory` is the setting; a fresh process, so the worker's address space starts small.
-    command = [sys.executable, "-m", "asynclint", "check", "--format", "json", "--no-cache", "-j", "1", "--max-memory", "1.25"]
-    out = subprocess.run([*command, "lambdas.py", "normal.py"], cwd=tmp_path, capture_output=True, text=True, timeout=HANG_LIMIT)
+    command = [
+        sys.executable,
+        "-m",
+        "asynclint",
+        "check",
+        "--format",
+        "json",
+        "--no-cache",
+        "-j",
+        "1",
+        "--max-memory",
+        "1.25",
+    ]
+    out = subprocess.run(
+        [*command, "lambdas.py", "normal.py"], cwd=tmp_path, capture_output=True, text=True, timeout=HANG_LIMIT
+    )
     assert out.returncode == 1, out.stderr
     found = json.loads(out.stdout)
     lambdas = [(d["code"], d["message"]) for d in found if d["path"] == "lambdas.py"]
@@ -169,6 +183,13 @@ def test_the_default_memory_limit_is_a_share_with_a_floor() -> None:
 def test_a_max_memory_too_small_to_work_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "normal.py").write_text(BLOCKING)
     out = subprocess.run(
-        [sys.executable, "-m", "asynclint", "check", "--max-memory", "0.1", "normal.py"], cwd=tmp_path, capture_output=True, text=True, timeout=HANG_LIMIT
+        [sys.executable, "-m", "asynclint", "check", "--max-memory", "0.1", "normal.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=HANG_LIMIT,
     )
-    assert out.returncode == 2 and out.stderr.strip() == "asynclint: error: --max-memory: expected a number of gigabytes, at least 1"
+    assert (
+        out.returncode == 2
+        and out.stderr.strip() == "asynclint: error: --max-memory: expected a number of gigabytes, at least 1"
+    )

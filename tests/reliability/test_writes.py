@@ -43,7 +43,9 @@ FINDINGS = ["AIO302", "AIO201", "AIO302"]
 
 
 def asynclint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "asynclint", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "asynclint", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
 
 
 def codes(stdout: str, name: str) -> list[str]:
@@ -65,7 +67,7 @@ def run_as_nobody(function: Callable[[], int]) -> int:
             os.setgid(65534)
             os.setuid(65534)
             os._exit(function())
-        except BaseException:  # noqa: BLE001 - anything else is a failure, reported by status
+        except BaseException:
             os._exit(99)
     _, status = os.waitpid(pid, 0)
     return os.waitstatus_to_exitcode(status)
