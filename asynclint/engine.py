@@ -1,6 +1,6 @@
 """Source in, diagnostics (and fixed source) out.  The only place that parses or changes trees.
 
-Per file: one libcst parse, one `Analysis` walk of our own that also collects the nodes the
+Per file: one libcst parse, one walk of our own (`asynclint.semantic.Model`) that also collects the nodes the
 selected rules asked for, then each rule's `visit_<Node>` handlers run over those nodes.  Positions
 are computed only when something was reported.  Fixing repeats lint -> apply until nothing changes
 (at most `MAX_PASSES`); the result must re-parse in libcst, and compile too when the running
@@ -31,11 +31,11 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from asynclint._lazy import cst
-from asynclint.analysis import Analysis
 from asynclint.config import Settings
 from asynclint.positions import positions
 from asynclint.registry import all_rules, get_rule, handler_classes
 from asynclint.rule import Diagnostic, Fix, Rule, RuleContext
+from asynclint.semantic import Model, ProjectIndex, ProjectView, Semantic
 from asynclint.source import SourceText, UndecodableSource, decode
 from asynclint.suppression import ALL as NOQA_ALL
 from asynclint.suppression import Suppressions, file_noqa_codes
@@ -286,7 +286,7 @@ class _Pass:
     """One lint of one parsed module."""
 
     module: libcst.Module
-    analysis: Analysis
+    model: Model
     diagnostics: list[Diagnostic]
 
 
@@ -297,21 +297,25 @@ def _lint_module(
     rules: Sequence[type[Rule]],
     noqa: bool,
     path: str | None = None,
+    project: ProjectView | None = None,
 ) -> _Pass:
     handlers: dict[type, list[tuple[type[Rule], Callable[[Any], None]]]] = {}
     reports: list[tuple[type[Rule], Any, str, Fix | None]] = []
     for rule_class in rules:
         for node_class, _ in handler_classes(rule_class):
             handlers.setdefault(node_class, [])
-    analysis = Analysis(module, handlers.keys())
-    context = RuleContext(module=module, analysis=analysis, settings=settings, reports=reports, path=path)
+    model = Model(module, handlers.keys())
+    if project is None:
+        project = ProjectIndex().view(path)  # a caller that keeps no index: this file's own
+    sem = Semantic(module, model, settings.target_version, project)
+    context = RuleContext(sem=sem, settings=settings, reports=reports)
     for rule_class in rules:
         instance = rule_class(context)
         for node_class, method in handler_classes(rule_class):
             handlers[node_class].append((rule_class, getattr(instance, method)))
 
     crashed: dict[type[Rule], BaseException] = {}
-    for node in analysis.wanted_nodes:
+    for node in model.wanted_nodes:
         for rule_class, handle in handlers[type(node)]:
             if rule_class in crashed:
                 continue
@@ -356,7 +360,7 @@ def _lint_module(
                     fix,
                 )
             )
-    return _Pass(module, analysis, diagnostics)
+    return _Pass(module, model, diagnostics)
 
 
 def _selected(settings: Settings, path: str | None, content: bytes | str, *, precheck: bool = True) -> list[type[Rule]]:
@@ -380,23 +384,30 @@ def _report_file_level(settings: Settings, path: str | None, diagnostic: Diagnos
     return [diagnostic]
 
 
-def lint_text(text: str, settings: Settings, path: str | None = None, *, noqa: bool = True) -> list[Diagnostic]:
+def lint_text(
+    text: str, settings: Settings, path: str | None = None, *, noqa: bool = True, project: ProjectView | None = None
+) -> list[Diagnostic]:
     """Lint source text (already decoded, no BOM)."""
     rules = _selected(settings, path, text)
     if not rules or (noqa and file_noqa_codes(text) is NOQA_ALL):
         return []  # nothing to parse: no thread hop, no libcst import
-    return _deep(_lint_text, text, settings, path, noqa, _checked(rules))
+    return _deep(_lint_text, text, settings, path, noqa, _checked(rules), project)
 
 
 def _lint_text(
-    text: str, settings: Settings, path: str | None, noqa: bool, rules: Sequence[type[Rule]] | None = None
+    text: str,
+    settings: Settings,
+    path: str | None,
+    noqa: bool,
+    rules: Sequence[type[Rule]] | None = None,
+    project: ProjectView | None = None,
 ) -> list[Diagnostic]:
     rules = _checked(_selected(settings, path, text)) if rules is None else rules
     if not rules:
         return []
     try:
         module = _parse(text, path)
-        result = _lint_module(module, text, settings, rules, noqa, path)
+        result = _lint_module(module, text, settings, rules, noqa, path, project)
         diagnostics = _honest(result.diagnostics, module, text, settings, path)
     except _Stop as stop:
         return _report_file_level(settings, path, stop.diagnostic)
@@ -413,48 +424,50 @@ def _order(d: Diagnostic) -> tuple[int, int, str]:
     return (d.line, d.column, d.code)
 
 
-def lint_bytes(data: bytes, settings: Settings, path: str | None = None, *, noqa: bool = True) -> list[Diagnostic]:
+def lint_bytes(
+    data: bytes, settings: Settings, path: str | None = None, *, noqa: bool = True, project: ProjectView | None = None
+) -> list[Diagnostic]:
     if not _selected(settings, path, data):
         return []  # cannot contain a finding: not even decoded
     try:
         source = decode(data)
     except UndecodableSource as error:
         return _report_file_level(settings, path, _file_diagnostic("AIO001", f"cannot decode: {error}"))
-    return lint_text(source.text, settings, path, noqa=noqa)
+    return lint_text(source.text, settings, path, noqa=noqa, project=project)
 
 
 # ------------------------------------------------------------------------------ fixing
 def _choose(result: _Pass) -> list[Fix]:
     """Non-overlapping applicable fixes; on overlap the outer one wins (the rest wait a pass)."""
-    analysis = result.analysis
+    model = result.model
     candidates = []
     for diagnostic in result.diagnostics:
         if diagnostic.applicable and diagnostic.fix is not None:
             targets = [target for target, _ in diagnostic.fix.edits]
-            depth = min(analysis.depth(t) for t in targets) if targets else 0
+            depth = min(model.depth(t) for t in targets) if targets else 0
             candidates.append((depth, diagnostic.line, diagnostic.column, diagnostic.fix, targets))
     candidates.sort(key=lambda c: c[:3])
     taken: set[Any] = set()  # targets of the chosen fixes
     covered: set[Any] = set()  # and their ancestors
     chosen: list[Fix] = []
     for _, _, _, fix, targets in candidates:
-        inside_taken = any(t in taken or any(a in taken for a in analysis.ancestors(t)) for t in targets)
+        inside_taken = any(t in taken or any(a in taken for a in model.ancestors(t)) for t in targets)
         if inside_taken or any(t in covered for t in targets):
             continue
         taken.update(targets)
         for target in targets:
-            covered.update(analysis.ancestors(target))
+            covered.update(model.ancestors(target))
         chosen.append(fix)
     return chosen
 
 
-def _apply(module: libcst.Module, analysis: Analysis, fixes: Sequence[Fix]) -> libcst.Module:
+def _apply(module: libcst.Module, model: Model, fixes: Sequence[Fix]) -> libcst.Module:
     replacements: dict[Any, Any] = {}
     on_path: set[Any] = set()
     for fix in fixes:
         for target, replacement in fix.edits:
             replacements[target] = replacement
-            on_path.update(analysis.ancestors(target))
+            on_path.update(model.ancestors(target))
 
     class Replace(cst.CSTTransformer):  # type: ignore[misc,name-defined]
         def on_visit(self, node: Any) -> bool:
@@ -523,28 +536,32 @@ class FixOutcome:
     fixed: int
 
 
-def fix_text(text: str, settings: Settings, path: str | None = None) -> FixOutcome:
+def fix_text(text: str, settings: Settings, path: str | None = None, project: ProjectView | None = None) -> FixOutcome:
     rules = _selected(settings, path, text)
     if not rules or file_noqa_codes(text) is NOQA_ALL:
         return FixOutcome(text, [], 0)
-    return _deep(_fix_text, text, settings, path, _checked(rules))
+    return _deep(_fix_text, text, settings, path, _checked(rules), project)
 
 
-def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]]) -> FixOutcome:
+def _fix_text(
+    text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], project: ProjectView | None = None
+) -> FixOutcome:
+    if project is None:
+        project = ProjectIndex().view(path)  # one view for every pass
     original = text  # whatever fails below, this is what the file keeps
     try:
         module = _parse(text, path)
         if _unfixable(module, text) is not None:
-            result = _lint_module(module, text, settings, rules, True, path)
+            result = _lint_module(module, text, settings, rules, True, path, project)
             return FixOutcome(text, sorted(_honest(result.diagnostics, module, text, settings, path), key=_order), 0)
         fixed = 0
         for _ in range(MAX_PASSES):
-            result = _lint_module(module, text, settings, rules, True, path)
+            result = _lint_module(module, text, settings, rules, True, path, project)
             chosen = _choose(result)
             if not chosen:
                 break
             try:
-                new_text = _apply(module, result.analysis, chosen).code
+                new_text = _apply(module, result.model, chosen).code
                 # With the original's parser config, so the output is read as the same grammar.
                 new_module = cst.parse_module(new_text, config=module.config_for_parsing)
             except MemoryError:
@@ -556,7 +573,7 @@ def _fix_text(text: str, settings: Settings, path: str | None, rules: Sequence[t
                 break
             text, module, fixed = new_text, new_module, fixed + len(chosen)
         else:
-            result = _lint_module(module, text, settings, rules, True, path)
+            result = _lint_module(module, text, settings, rules, True, path, project)
         # libcst re-parsed every pass's output above; compile() adds the checks it lacks (names
         # bound twice, `await` outside a coroutine), but only where this Python compiles the
         # original: code for a newer Python, or with a compile error of its own, cannot tell.
@@ -606,7 +623,7 @@ def _fix_one(
         fixes = [d.fix for d in result.diagnostics if (d.line, d.column) == (line, column) and d.fix is not None]
         if not fixes or fixes[0].safety.value == "display-only":
             return None
-        new_text = _apply(module, result.analysis, fixes[:1]).code
+        new_text = _apply(module, result.model, fixes[:1]).code
         cst.parse_module(new_text, config=module.config_for_parsing)
         if _compiles(text, path):
             _quiet_compile(new_text, path)
@@ -615,7 +632,9 @@ def _fix_one(
         return None
 
 
-def fix_bytes(data: bytes, settings: Settings, path: str | None = None) -> tuple[bytes | None, list[Diagnostic], int]:
+def fix_bytes(
+    data: bytes, settings: Settings, path: str | None = None, project: ProjectView | None = None
+) -> tuple[bytes | None, list[Diagnostic], int]:
     """(new bytes or None when unchanged, remaining diagnostics, number of fixes applied)."""
     if not _selected(settings, path, data):
         return None, [], 0
@@ -623,12 +642,12 @@ def fix_bytes(data: bytes, settings: Settings, path: str | None = None) -> tuple
         source: SourceText = decode(data)
     except UndecodableSource as error:
         return None, _report_file_level(settings, path, _file_diagnostic("AIO001", f"cannot decode: {error}")), 0
-    outcome = fix_text(source.text, settings, path)
+    outcome = fix_text(source.text, settings, path, project)
     if outcome.text == source.text:
         return None, outcome.diagnostics, 0
     try:
         new_data = source.encode(outcome.text)
     except UnicodeEncodeError as error:
         message = f"fixed code cannot be encoded as {source.encoding} ({error}); file left unchanged"
-        return None, [*lint_bytes(data, settings, path), _file_diagnostic("AIO002", message)], 0
+        return None, [*lint_bytes(data, settings, path, project=project), _file_diagnostic("AIO002", message)], 0
     return new_data, outcome.diagnostics, outcome.fixed

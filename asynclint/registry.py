@@ -1,4 +1,5 @@
-"""Finds every rule in `asynclint.rules`, one per module, and checks the catalogue is sound.
+"""Finds every rule in `asynclint.rules` (a subpackage per family, one rule per module), and checks
+the catalogue is sound.
 
 What a rule declares is checked here, so a wrong declaration fails loudly instead of silently:
 codes, names and handler names when the catalogue is built (no libcst needed), and that each
@@ -30,8 +31,12 @@ def all_rules() -> tuple[type[Rule], ...]:
     import asynclint.rules as package
 
     found: list[type[Rule]] = []
-    for info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
+    # One family per subpackage (`rules/tasks/` holds 1xx, ...), one rule per module; modules whose
+    # name starts with `_` are a family's helpers.
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if info.ispkg or info.name.rpartition(".")[2].startswith("_"):
+            continue
+        module = importlib.import_module(info.name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, Rule) and value.__module__ == module.__name__:
                 found.append(value)

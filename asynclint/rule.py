@@ -1,9 +1,9 @@
 """What a rule is, and the values it hands back: diagnostics and fixes.
 
 A rule never changes a tree, reads a file or prints.  It looks at the nodes it asks for
-(`visit_<NodeType>` methods, dispatched by the engine from its single analysis walk), asks the
-shared `Analysis` what names refer to and where it is, and calls `report()`, optionally with a
-`Fix` value that the engine may later apply.
+(`visit_<NodeType>` methods, dispatched by the engine from its single walk), asks `self.sem`
+(`asynclint.semantic.Semantic`, the one vocabulary) what names refer to and where it is, and calls
+`report()`, optionally with a `Fix` value that the engine may later apply.
 """
 
 from __future__ import annotations
@@ -15,14 +15,11 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from asynclint._lazy import cst
-
 if TYPE_CHECKING:
     import libcst
 
-    from asynclint.analysis import Analysis, Scope
     from asynclint.config import Settings
-    from asynclint.project import Project
+    from asynclint.semantic import Semantic
 
 
 class Safety(enum.Enum):
@@ -120,12 +117,9 @@ class FileResult:
 class RuleContext:
     """What the engine hands every rule instance for one file."""
 
-    module: libcst.Module
-    analysis: Analysis
+    sem: Semantic
     settings: Settings
     reports: list[tuple[type[Rule], Any, str, Fix | None]]
-    path: str | None = None
-    """The file's path, when there is one: other modules of its project are found from it."""
 
 
 _SECTION = re.compile(r"^## (.+)$", re.M)
@@ -186,12 +180,13 @@ class Rule:
 
     def __init__(self, ctx: RuleContext) -> None:
         self.ctx = ctx
-        self.analysis = ctx.analysis
+        self.sem = ctx.sem
+        """Every question about the module: see `asynclint.semantic.Semantic`."""
         self.settings = ctx.settings
 
     # -- reporting -------------------------------------------------------------------------
     def report(self, node: libcst.CSTNode, *, fix: Fix | None = None, message: str | None = None, **fmt: str) -> None:
-        if self.DEPRECATED_IN is not None and self.analysis.runs_only_below(node, self.DEPRECATED_IN):
+        if self.DEPRECATED_IN is not None and self.sem.runs_only_below(node, self.DEPRECATED_IN):
             return
         text = message if message is not None else self.MESSAGE.format(**fmt)
         self.ctx.reports.append((type(self), node, text, fix))
@@ -213,36 +208,6 @@ class Rule:
             tuple(module_statements),
             tuple(drop_imports),
         )
-
-    # -- questions for the shared analysis ---------------------------------------------------
-    def qualified_name(self, node: libcst.BaseExpression) -> str | None:
-        return self.analysis.qualified_name(node)
-
-    def resolves_to(self, node: libcst.BaseExpression, *names: str) -> bool:
-        return self.analysis.qualified_name(node) in names
-
-    @functools.cached_property
-    def project(self) -> Project | None:
-        """The linted file's project (other modules, found on disk), when the file has a path."""
-        from asynclint.project import project_for
-
-        return project_for(self.ctx.path)
-
-    def target_at(self, node: libcst.CSTNode) -> tuple[int, int]:
-        """The oldest Python the code at `node` must run on (the target, raised by version guards)."""
-        return self.analysis.target_at(node, self.settings.target_version)
-
-    def enclosing_coroutine(self, node: libcst.CSTNode) -> Scope | None:
-        return self.analysis.enclosing_coroutine(node)
-
-    def parent(self, node: libcst.CSTNode) -> libcst.CSTNode | None:
-        return self.analysis.parents.get(node)
-
-    def parse_expression(self, code: str) -> libcst.BaseExpression:
-        return cst.parse_expression(code, config=self.ctx.module.config_for_parsing)
-
-    def parse_statement(self, code: str) -> libcst.BaseStatement:
-        return cst.parse_statement(code, config=self.ctx.module.config_for_parsing)
 
     # -- documentation --------------------------------------------------------------------
     @classmethod

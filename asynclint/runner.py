@@ -35,6 +35,8 @@ from asynclint.source import NotWritten, read_file, write_atomically
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
+    from asynclint.semantic.project import ProjectIndex
+
 # The engine (and through it libcst) and multiprocessing are imported only when a file needs
 # analysing: a warm run answered from the cache needs neither.
 
@@ -86,19 +88,18 @@ def _read(path: str) -> tuple[bytes, Signature] | str:
     return data, signature(stat, taken)
 
 
-def _work(path: str, data: bytes, settings: Settings, fix: bool) -> FileResult:
-    """What a worker does with one file (also run in-process for stdin)."""
+def _work(path: str, data: bytes, settings: Settings, fix: bool, index: ProjectIndex) -> FileResult:
+    """What a worker does with one file (also run in-process for stdin), with the run's project index."""
     from asynclint.engine import fix_bytes, lint_bytes
-    from asynclint.project import record
 
-    with record() as consulted:
-        if fix:
-            new_data, diagnostics, fixed = fix_bytes(data, settings, path)
-            result = FileResult(path, [d.portable() for d in diagnostics], fixed, new_data)
-        else:
-            result = FileResult(path, [d.portable() for d in lint_bytes(data, settings, path)])
-    own = os.path.abspath(path)
-    result.dependencies = sorted((p, digest) for p, digest in consulted.items() if p != own)
+    project = index.view(path)
+    if fix:
+        new_data, diagnostics, fixed = fix_bytes(data, settings, path, project)
+        result = FileResult(path, [d.portable() for d in diagnostics], fixed, new_data)
+    else:
+        result = FileResult(path, [d.portable() for d in lint_bytes(data, settings, path, project=project)])
+    if project is not None:
+        result.dependencies = project.dependencies(path)
     return result
 
 
@@ -141,6 +142,9 @@ def _worker_main(connection: Connection, settings: Settings, fix: bool, parent: 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a fork inherits the CLI's handler, which raises
     _die_with(parent)
     _limit_memory(memory)
+    from asynclint.semantic.project import ProjectIndex
+
+    project_index = ProjectIndex()  # one per worker, and a worker lives for one run
     while True:
         try:
             job = connection.recv()
@@ -150,7 +154,7 @@ def _worker_main(connection: Connection, settings: Settings, fix: bool, parent: 
             return
         index, path, data = job
         try:
-            result = _work(path, data, settings, fix)
+            result = _work(path, data, settings, fix, project_index)
         except MemoryError:
             from asynclint.engine import memory_limit, out_of_memory
 
@@ -356,7 +360,9 @@ def _write(result: FileResult, data: bytes, settings: Settings) -> None:
 
 
 def run_stdin(data: bytes, path: str | None, settings: Settings, fix: bool) -> FileResult:
-    result = _work(path or "-", data, settings, fix)
+    from asynclint.semantic.project import ProjectIndex
+
+    result = _work(path or "-", data, settings, fix, ProjectIndex())
     if fix and result.new_data is not None:
         result.original = data
     return result

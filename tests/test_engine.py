@@ -13,8 +13,9 @@ import pytest
 from asynclint import engine
 from asynclint.config import Settings
 from asynclint.engine import fix_bytes, fix_text, lint_bytes, lint_text
-from asynclint.rules.blocking_sleep import BlockingSleep
+from asynclint.rules.blocking.blocking_sleep import BlockingSleep
 from asynclint.runner import Options, run
+from asynclint.semantic import Semantic
 
 FIX = Options(fix=True, cache=False)
 
@@ -149,7 +150,7 @@ def test_crashing_rule_is_aio002_and_other_rules_still_report(monkeypatch: pytes
 
 def test_fix_that_does_not_compile_is_reverted(monkeypatch: pytest.MonkeyPatch) -> None:
     # Pretend AIO201 also fires in sync code: its `await` would not compile there.
-    monkeypatch.setattr(BlockingSleep, "enclosing_coroutine", lambda self, node: self.analysis.module_scope)
+    monkeypatch.setattr(Semantic, "enclosing_coroutine", lambda self, node: self.module_scope)
     source = "import time\ntime.sleep(1)  # no async def here\n"
     outcome = fix_text(source, UNSAFE)
     assert outcome.text == source
@@ -236,7 +237,7 @@ def test_a_bug_outside_the_rules_is_aio002_not_an_exception(monkeypatch: pytest.
     def broken(*args: object) -> None:
         raise KeyError("analysis bug")
 
-    monkeypatch.setattr(engine, "Analysis", broken)
+    monkeypatch.setattr(engine, "Model", broken)
     assert codes(lint_text(BLOCKING, Settings())) == ["AIO002"]
     outcome = fix_text(BLOCKING, UNSAFE)
     assert outcome.text == BLOCKING and codes(outcome.diagnostics) == ["AIO002"]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from annotations import ROOT, annotations, describe, findings, settings_for
 
-from asynclint import project
 from asynclint.engine import lint_text
+from asynclint.semantic.project import ProjectIndex, absolute
 
 PROJECT = ROOT / "tests" / "project"
 CHECKOUT = PROJECT / "shop" / "handlers" / "checkout.py"
@@ -36,14 +36,21 @@ def test_without_a_path_only_the_module_itself_is_known() -> None:
     assert describe(got) == []  # every coroutine function here lives in another module
 
 
-def test_each_module_is_scanned_once_per_process() -> None:
+def test_each_module_is_scanned_once_per_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    scanned: list[str] = []
+    read = ProjectIndex._read
+    monkeypatch.setattr(ProjectIndex, "_read", staticmethod(lambda path: (scanned.append(path), read(path))[1]))
     settings = settings_for({}, select=CODES)
     text = CHECKOUT.read_text(encoding="utf-8")
-    lint_text(text, settings, str(CHECKOUT))
-    before = project.SCANS[0]
-    lint_text(text, settings, str(CHECKOUT))
-    lint_text(text, settings, str(CHECKOUT))
-    assert project.SCANS[0] == before
+    index = ProjectIndex()
+    first = lint_text(text, settings, str(CHECKOUT), project=index.view(str(CHECKOUT)))
+    assert scanned and len(scanned) == len(set(scanned))
+    before = len(scanned)
+    again = [lint_text(text, settings, str(CHECKOUT), project=index.view(str(CHECKOUT))) for _ in range(2)]
+    assert len(scanned) == before
+    assert again == [first, first]
+    lint_text(text, settings, str(CHECKOUT), project=ProjectIndex().view(str(CHECKOUT)))
+    assert len(scanned) == 2 * before  # a new index (a new run) reads the files again
 
 
 def _lines(output: str, prefix: str) -> list[str]:
@@ -117,4 +124,4 @@ def test_cached_results_follow_the_modules_they_read(tmp_path: Path) -> None:
     ],
 )
 def test_relative_imports(target: str, module: str, is_package: bool, expected: str | None) -> None:
-    assert project.absolute(target, module, is_package) == expected
+    assert absolute(target, module, is_package) == expected

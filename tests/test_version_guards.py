@@ -1,11 +1,12 @@
-"""`Analysis.version_bounds`: which Pythons a line runs on, as its `sys.version_info` guards say."""
+"""`semantic.guards.version_bounds`: which Pythons a line runs on, as its `sys.version_info` guards say."""
 
 from __future__ import annotations
 
 import libcst as cst
 import pytest
 
-from asynclint.analysis import Analysis
+from asynclint.semantic.guards import version_bounds
+from asynclint.semantic.model import Model
 
 SOURCE = """\
 import sys
@@ -46,14 +47,14 @@ if sys.platform == "win32":
 
 def _bounds() -> dict[str, tuple[object, object]]:
     module = cst.parse_module(SOURCE)
-    analysis = Analysis(module, [cst.Name, cst.Integer])
+    model = Model(module, [cst.Name, cst.Integer])
     found = {}
-    for node in analysis.wanted_nodes:
+    for node in model.wanted_nodes:
         if isinstance(node, cst.Name) and len(node.value) == 1 and node.value not in found:
-            found[node.value] = analysis.version_bounds(node)
-    ints = [n for n in analysis.wanted_nodes if isinstance(n, cst.Integer) and n.value in ("1", "2")]
+            found[node.value] = version_bounds(model, node)
+    ints = [n for n in model.wanted_nodes if isinstance(n, cst.Integer) and n.value in ("1", "2")]
     # The two branches of the conditional expression on the `k` line.
-    found["k1"], found["k2"] = analysis.version_bounds(ints[-6]), analysis.version_bounds(ints[-5])
+    found["k1"], found["k2"] = version_bounds(model, ints[-6]), version_bounds(model, ints[-5])
     return found
 
 

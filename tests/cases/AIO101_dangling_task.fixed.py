@@ -103,3 +103,9 @@ class Holder:
 
 def shadowed(asyncio):
     asyncio.create_task(work())
+
+
+def on_readable(loop, fd, work):
+    # add_reader/add_writer drop what the callback returns, as call_soon does (the one catalogue).
+    loop.add_reader(fd, lambda: asyncio.create_task(work()))  # error: AIO101
+    loop.add_writer(fd, lambda: asyncio.create_task(work()))  # error: AIO101

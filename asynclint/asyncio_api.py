@@ -1,0 +1,291 @@
+"""What asynclint knows about asyncio (and the blocking calls around it), declared once.
+
+Every rule reads its asyncio facts from here, so two rules cannot disagree about, say, which APIs
+drop their callback's result.  Names are qualified the way `Semantic.qualified_name` spells them:
+`asyncio.create_task` (asyncio's submodules fold into `asyncio.`), `builtins.open`.  Method names
+without a receiver (`"create_task"`) are for calls whose receiver's type is not known.
+`tests/test_catalogue.py` fails when a table of these facts appears anywhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def _asyncio(names: Iterable[str]) -> frozenset[str]:
+    return frozenset("asyncio." + name for name in names)
+
+
+# asyncio re-exports the public names of these submodules: `asyncio.tasks.create_task` is
+# `asyncio.create_task`.
+SUBMODULES = frozenset(
+    {
+        "base_events", "base_futures", "base_subprocess", "base_tasks", "coroutines", "events",
+        "exceptions", "futures", "locks", "protocols", "queues", "runners", "selector_events",
+        "sslproto", "staggered", "streams", "subprocess", "taskgroups", "tasks", "threads",
+        "timeouts", "transports", "unix_events", "windows_events",
+    }
+)  # fmt: skip
+
+# ---------------------------------------------------------------------------------- tasks
+TASK_FACTORIES = _asyncio(("create_task", "ensure_future"))
+"""Functions that wrap a coroutine in a new task (the event loop keeps only a weak reference)."""
+TASK_FACTORY_METHOD = "create_task"
+"""The loop (and TaskGroup) method that makes a task."""
+TASK_METHODS_RETURNING_NONE = frozenset({"add_done_callback", "set_name"})
+"""Task methods that return None: `create_task(c).add_done_callback(f)` still drops the task."""
+TASK_GROUP = "asyncio.TaskGroup"
+CREATE_TASK = "asyncio.create_task"
+ENSURE_FUTURE = "asyncio.ensure_future"
+FUTURE = "asyncio.Future"
+
+# -------------------------------------------------------------------------------- the loop
+LOOP_FACTORIES = _asyncio(("get_running_loop", "get_event_loop", "new_event_loop"))
+"""Functions that return an event loop."""
+LOOP_NAMES = frozenset({"loop", "_loop"})
+"""Names code conventionally gives an event loop (`self._loop.create_task(...)`)."""
+LOOP_SETUP = frozenset({"set_event_loop", "new_event_loop", "get_event_loop", "run_until_complete"})
+"""Names of calls that set up (or drive) a loop outside `asyncio.run`."""
+LOOP_CLEANUP = frozenset({"shutdown_asyncgens", "shutdown_default_executor"})
+"""Loop coroutine methods that `asyncio.run` calls at the end."""
+NEEDS_RUNNING_LOOP = _asyncio(("create_task", "get_running_loop", "current_task", "ensure_future"))
+"""Calls that raise `RuntimeError` when no event loop is running (`ensure_future` of a coroutine)."""
+RUN = "asyncio.run"
+SET_EVENT_LOOP = "asyncio.set_event_loop"
+GET_EVENT_LOOP = "asyncio.get_event_loop"
+NEW_EVENT_LOOP = "asyncio.new_event_loop"
+
+# ----------------------------------------------------------------------------- callbacks
+CALLBACK_METHODS = frozenset(
+    {
+        "call_soon",
+        "call_soon_threadsafe",
+        "call_later",
+        "call_at",
+        "add_done_callback",
+        "add_signal_handler",
+        "add_reader",
+        "add_writer",
+    }
+)
+"""Loop and future methods that call a callback and throw its return value away."""
+CALLBACK_FUNCTIONS = frozenset({"signal.signal", "atexit.register", "threading.Thread", "threading.Timer"})
+"""Functions that call a callback and throw its return value away."""
+
+# ------------------------------------------------------------------- coroutines and futures
+COROUTINE_FUNCTIONS = _asyncio(
+    (
+        "sleep",
+        "wait",
+        "wait_for",
+        "open_connection",
+        "start_server",
+        "open_unix_connection",
+        "start_unix_server",
+        "create_subprocess_exec",
+        "create_subprocess_shell",
+        "to_thread",
+        "staggered_race",
+    )
+)
+"""asyncio's module-level coroutine functions: calling one gives a coroutine object."""
+
+FUTURE_FUNCTIONS = _asyncio(
+    ("ensure_future", "create_task", "gather", "shield", "wrap_future", "run_coroutine_threadsafe", "Future", "Task")
+)
+"""Calls that return a future or a task, never a coroutine (`asyncio.wait` accepts them)."""
+FUTURE_METHODS = frozenset({"run_in_executor", "create_future", "create_task", "ensure_future", "gather", "shield"})
+"""Methods (on a loop, whatever the receiver) that return a future or a task."""
+
+RUNNERS = _asyncio(
+    (
+        "run",
+        "gather",
+        "wait",
+        "wait_for",
+        "shield",
+        "create_task",
+        "ensure_future",
+        "as_completed",
+        "run_coroutine_threadsafe",
+        "timeout",
+        "Task",
+        "iscoroutine",
+    )
+)
+"""asyncio APIs that run, schedule or inspect a coroutine handed to them (it is not dropped)."""
+RUNNER_METHODS = frozenset(
+    {
+        "create_task",
+        "ensure_future",
+        "run_until_complete",
+        "run_coroutine_threadsafe",
+        "gather",
+        "wait",
+        "wait_for",
+        "shield",
+    }
+)
+"""Methods that run a coroutine whatever their receiver (a loop, a task group, a module)."""
+
+COROUTINE_ATTRIBUTES = frozenset(
+    {
+        "send",
+        "throw",
+        "close",
+        "__await__",
+        "cr_await",
+        "cr_code",
+        "cr_frame",
+        "cr_running",
+        "cr_origin",
+        "cr_suspended",
+        "__name__",
+        "__qualname__",
+    }
+)
+"""Attributes a coroutine object has: reading one is deliberate."""
+
+_STREAM_READ = ("read", "readline", "readexactly", "readuntil")
+_LOOP_COROUTINES = (
+    "sock_recv", "sock_recv_into", "sock_recvfrom", "sock_recvfrom_into", "sock_sendall", "sock_sendto",
+    "sock_connect", "sock_accept", "sock_sendfile", "create_connection", "create_server",
+    "create_unix_connection", "create_unix_server", "create_datagram_endpoint", "getaddrinfo",
+    "getnameinfo", "connect_read_pipe", "connect_write_pipe", "subprocess_exec", "subprocess_shell",
+    "shutdown_asyncgens", "shutdown_default_executor", "sendfile", "start_tls",
+)  # fmt: skip
+_QUEUE = frozenset({"get", "put", "join"})
+COROUTINE_METHODS: dict[str, frozenset[str]] = {
+    "asyncio.StreamWriter": frozenset({"drain", "wait_closed", "start_tls"}),
+    "asyncio.StreamReader": frozenset(_STREAM_READ),
+    "asyncio.Queue": _QUEUE,
+    "asyncio.PriorityQueue": _QUEUE,
+    "asyncio.LifoQueue": _QUEUE,
+    "asyncio.Lock": frozenset({"acquire"}),
+    "asyncio.Semaphore": frozenset({"acquire"}),
+    "asyncio.BoundedSemaphore": frozenset({"acquire"}),
+    "asyncio.Event": frozenset({"wait"}),
+    "asyncio.Condition": frozenset({"wait", "wait_for", "acquire"}),
+    "asyncio.Barrier": frozenset({"wait", "reset", "abort"}),
+    "asyncio.subprocess.Process": frozenset({"wait", "communicate"}),
+    "asyncio.Process": frozenset({"wait", "communicate"}),
+    "asyncio.AbstractEventLoop": frozenset(_LOOP_COROUTINES),
+    "asyncio.BaseEventLoop": frozenset(_LOOP_COROUTINES),
+}
+"""The coroutine methods of asyncio's classes, for receivers whose type is known."""
+
+RETURN_TYPES = {
+    "asyncio.get_running_loop": "asyncio.AbstractEventLoop",
+    "asyncio.new_event_loop": "asyncio.AbstractEventLoop",
+    "asyncio.get_event_loop": "asyncio.AbstractEventLoop",
+    "asyncio.create_subprocess_exec": "asyncio.subprocess.Process",
+    "asyncio.create_subprocess_shell": "asyncio.subprocess.Process",
+}
+"""The class of what asyncio functions return, where a rule may call methods on it."""
+
+WAIT = "asyncio.wait"
+GATHER = "asyncio.gather"
+AS_COMPLETED = "asyncio.as_completed"
+WAIT_RETURN_EARLY = _asyncio(("FIRST_COMPLETED", "FIRST_EXCEPTION"))
+"""`asyncio.wait(return_when=...)` values that leave tasks pending."""
+
+# -------------------------------------------------------------------------- exceptions
+CANCELLED_ERROR = "asyncio.CancelledError"
+UNGROUPED_EXCEPTIONS = frozenset(
+    {CANCELLED_ERROR, "builtins.KeyboardInterrupt", "builtins.SystemExit", "builtins.GeneratorExit"}
+)
+"""What a TaskGroup lets through ungrouped (cancellation from outside, interpreter exits)."""
+
+# ------------------------------------------------------------ deprecated and removed APIs
+COROUTINE_DECORATOR = "asyncio.coroutine"
+"""`@asyncio.coroutine`: deprecated in 3.8, removed in 3.11."""
+LOOP_PARAMETER_REMOVED_IN = (3, 10)
+"""The Python that removed the `loop=` parameter of `LOOP_PARAMETER_APIS` (deprecated in 3.8)."""
+LOOP_PARAMETER_APIS = _asyncio(
+    (
+        "sleep",
+        "gather",
+        "wait",
+        "wait_for",
+        "shield",
+        "as_completed",
+        "Queue",
+        "PriorityQueue",
+        "LifoQueue",
+        "Lock",
+        "Event",
+        "Condition",
+        "Semaphore",
+        "BoundedSemaphore",
+        "Barrier",
+        "open_connection",
+        "start_server",
+        "open_unix_connection",
+        "start_unix_server",
+        "create_subprocess_exec",
+        "create_subprocess_shell",
+    )
+)
+TASK_CLASSMETHODS_REMOVED_IN = (3, 9)
+TASK_CLASSMETHODS = {"asyncio.Task.all_tasks": "all_tasks", "asyncio.Task.current_task": "current_task"}
+"""`asyncio.Task.all_tasks()`/`current_task()` (removed in 3.9) -> the module function's name."""
+TIMEOUT_ERROR_ALIAS_SINCE = (3, 11)
+TIMEOUT_ERROR_ALIASES = frozenset({"asyncio.TimeoutError"})
+TIMEOUT_ERROR_MODULES = frozenset({"asyncio", "asyncio.exceptions"})
+"""Modules `TimeoutError` is imported from as the alias."""
+"""Since 3.11 the builtin `TimeoutError` is the same class (`asyncio.exceptions.TimeoutError` too)."""
+DEPRECATED_IN_314 = (3, 14)
+ISCOROUTINEFUNCTION = "asyncio.iscoroutinefunction"
+"""Deprecated in 3.14 for `inspect.iscoroutinefunction`."""
+POLICY_APIS = _asyncio(
+    (
+        "get_event_loop_policy",
+        "set_event_loop_policy",
+        "AbstractEventLoopPolicy",
+        "BaseDefaultEventLoopPolicy",
+        "DefaultEventLoopPolicy",
+        "WindowsSelectorEventLoopPolicy",
+        "WindowsProactorEventLoopPolicy",
+    )
+)
+"""The event loop policy system, deprecated in 3.14 (a `loop_factory` replaces it)."""
+TO_THREAD_SINCE = (3, 9)
+
+# ------------------------------------------------------------------------ blocking calls
+BLOCKING_SLEEP = "time.sleep"
+_HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+BLOCKING_CALLS = frozenset(
+    {
+        *(f"requests.{verb}" for verb in _HTTP_VERBS),
+        *(f"httpx.{verb}" for verb in (*_HTTP_VERBS, "stream")),
+        "urllib.request.urlopen",
+        *(
+            f"subprocess.{name}"
+            for name in ("run", "call", "check_call", "check_output", "getoutput", "getstatusoutput")
+        ),
+        "os.system",
+        "os.popen",
+        *(f"os.{name}" for name in ("wait", "waitpid", "wait3", "wait4", "waitid")),
+        "builtins.input",
+        "socket.create_connection",
+        *(
+            f"shutil.{name}"
+            for name in (
+                "copy",
+                "copy2",
+                "copyfile",
+                "copyfileobj",
+                "copytree",
+                "copymode",
+                "copystat",
+                "move",
+                "rmtree",
+            )
+        ),
+    }
+)
+"""Calls that block the thread (network, processes, terminal input, file trees)."""
+OPEN_FUNCTIONS = frozenset({"builtins.open", "io.open"})
+PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
+PATH_IO_METHODS = frozenset({"read_text", "write_text", "read_bytes", "write_bytes"})
+"""`Path` methods that read or write a whole file."""

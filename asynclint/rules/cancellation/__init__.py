@@ -1,0 +1,1 @@
+"""6xx: structured concurrency and cancellation (TaskGroup, `except*`, swallowed `CancelledError`)."""

@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from asynclint._lazy import cst
+from asynclint.asyncio_api import CANCELLED_ERROR
+from asynclint.rule import FixAvailability, Rule, Safety
+
+# A broad handler that takes the current exception this way hands it on (to a future, a retry
+# state, an exit stack) rather than swallowing it.
+_CURRENT_EXCEPTION = frozenset({"sys.exc_info", "sys.exception"})
+
+
+class CancelledSwallowed(Rule):
+    """Flags a handler in a coroutine that catches cancellation and can finish without re-raising.
+
+    ## What it does
+    Reports, inside an `async def`, `except asyncio.CancelledError:`, `except BaseException:` and
+    bare `except:` handlers that can finish (fall through, `return`, `break`, `continue`) without
+    raising, when their `try` body can be cancelled at all (it awaits something) and the
+    coroutine goes on afterwards: it awaits again, in the handler, after the `try`, or in the
+    next turn of a loop. Not reported:
+    - handlers that end in `raise` on every path (`raise`, `raise Other() from err`);
+    - handlers that decide about cancellation themselves (`.uncancel()`, `.cancelling()`), and
+      broad handlers that hand the exception on (`waiter.set_exception(exc)`, `sys.exc_info()`);
+    - handlers after which the coroutine ends without suspending again (`return`, or only
+      synchronous clean-up left): the task stops, if with a result instead of cancelled;
+    - handlers an earlier handler of the same `try` already shields from cancellation, and
+      handlers in plain functions;
+    - the documented way to wait for a task you just cancelled: `task.cancel()` followed by
+      `try: await task` / `except asyncio.CancelledError: pass`.
+
+    ## Why is this bad?
+    `task.cancel()` works by raising `CancelledError` inside the task. A coroutine that catches it
+    and carries on makes cancellation unreliable: `asyncio.timeout()`, `wait_for()`, TaskGroup
+    and `asyncio.run()`'s shutdown all cancel tasks and expect them to stop; a swallowed
+    cancellation leaves the task running and can make them hang.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def worker(queue):
+        while True:
+            try:
+                job = await queue.get()
+                print(job)
+            except asyncio.CancelledError:
+                print("stopping")
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def worker(queue):
+        while True:
+            try:
+                job = await queue.get()
+                print(job)
+            except asyncio.CancelledError:
+                print("stopping")
+                raise
+    ```
+
+    ## Fix safety
+    Unsafe: the task now ends cancelled instead of going on. For `except asyncio.CancelledError:`
+    the fix appends `raise` to the handler. For `except BaseException:` and bare `except:` it adds
+    an `except asyncio.CancelledError: raise` handler in front, so other exceptions are handled as
+    before. No fix when the handler leaves with `return`, `break` or `continue`: where to re-raise
+    is then a decision for a person.
+
+    ## Since
+    0.4.0
+    """
+
+    CODE = "AIO603"
+    NAME = "cancelled-swallowed"
+    # A bare `except:` may be spelled with any whitespace before its colon.
+    TRIGGERS = (("CancelledError", "BaseException", re.compile(r"except\s*:")),)
+    NEEDS_COROUTINE = True
+    MESSAGE = "`{handler}` can finish without re-raising: it swallows cancellation"
+    FIX_TITLE = "Re-raise `CancelledError`"
+    FIX_AVAILABILITY = FixAvailability.SOMETIMES
+    FIX_SAFETY = Safety.UNSAFE
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._check(node)
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        self._check(node)
+
+    def _check(self, node: Any) -> None:
+        coroutine = self.sem.enclosing_coroutine(node)
+        if coroutine is None or all(self._catches(h.type) is None for h in node.handlers):
+            return
+        if not self.sem.suspends_in(node.body):  # cancellation arrives at a suspension point
+            return
+        for handler in node.handlers:
+            kind = self._catches(handler.type)
+            if kind is None:
+                continue
+            if (
+                not self.sem.always_raises(handler.body.body)
+                and not self._deliberate(handler, kind)
+                and not self._ends_the_coroutine(node, handler)
+                and not self._awaits_what_it_cancelled(node, coroutine.node)
+            ):
+                star = "*" if isinstance(handler, cst.ExceptStarHandler) else ""
+                text = "except" + star + (" " + self.sem.code_for(handler.type) if handler.type else ":")
+                where = handler.type if handler.type is not None else handler
+                self.report(where, fix=self._fix(node, handler, kind), handler=text.rstrip(":"))
+            return  # later handlers never see the cancellation
+
+    # -- detection ------------------------------------------------------------------------
+    def _catches(self, expression: Any) -> str | None:
+        """ "cancelled" (exactly CancelledError), "broad" (catches it among others) or None."""
+        if expression is None:
+            return "broad"
+        names = [self.sem.qualified_name(e) for e in self.sem.handler_types(expression)]
+        if not any(name in (CANCELLED_ERROR, "builtins.BaseException") for name in names):
+            return None
+        return "cancelled" if names == [CANCELLED_ERROR] else "broad"
+
+    def _deliberate(self, handler: Any, kind: str) -> bool:
+        """Does the handler decide about cancellation itself (`.uncancel()`, `.cancelling()`), or,
+        for a broad handler, hand the exception on (`fut.set_exception(exc)`, `errors.append(exc)`)?"""
+        name = handler.name.name.value if handler.name is not None and isinstance(handler.name.name, cst.Name) else None
+        for node in self.sem.descendants(handler.body, into_scopes=False):
+            if isinstance(node, cst.Attribute) and node.attr.value in ("uncancel", "cancelling"):
+                return True
+            if kind == "broad" and isinstance(node, cst.Name) and node.value == name and self.sem.is_reference(node):
+                return True
+            if (
+                kind == "broad"
+                and isinstance(node, cst.Call)
+                and self.sem.qualified_name(node.func) in _CURRENT_EXCEPTION
+            ):
+                return True
+        return False
+
+    def _ends_the_coroutine(self, node: Any, handler: Any) -> bool:
+        """After the handler, does the coroutine end without suspending again?  Then the task
+        stops when cancelled (with a result instead of cancelled, as many background loops are
+        written, perhaps after some synchronous clean-up), and nothing goes on as if it had not
+        been cancelled."""
+        if self.sem.suspends_in(handler.body):
+            return False
+        last = handler.body.body[-1] if handler.body.body else None
+        ending = last.body[-1] if isinstance(last, cst.SimpleStatementLine) else last
+        if isinstance(ending, cst.Return):
+            return True
+        if isinstance(ending, cst.Continue):
+            return False
+        for part in (node.orelse, node.finalbody):
+            if part is not None and self.sem.suspends_in(part):
+                return False
+        statement: Any = node
+        if isinstance(ending, cst.Break):  # carry on after the loop the break leaves
+            statement = next(
+                (a for a in self.sem.ancestors(node) if isinstance(a, (cst.For, cst.While, cst.FunctionDef))), None
+            )
+            if not isinstance(statement, (cst.For, cst.While)):
+                return False
+        while True:
+            block = self.sem.parent(statement)
+            if not isinstance(block, cst.IndentedBlock):
+                return False
+            position = next(i for i, s in enumerate(block.body) if s is statement)
+            if any(self.sem.suspends_in(later) for later in block.body[position + 1 :]):
+                return False
+            owner = self.sem.parent(block)
+            if isinstance(owner, cst.FunctionDef):
+                return True
+            if isinstance(owner, (cst.For, cst.While)):
+                return False  # the loop's next turn goes on
+            compound = owner
+            while compound is not None and not (
+                isinstance(compound, cst.BaseCompoundStatement)
+                and isinstance(self.sem.parent(compound), cst.IndentedBlock)
+            ):
+                compound = self.sem.parent(compound)
+            if compound is None:
+                return False
+            statement = compound
+
+    def _awaits_what_it_cancelled(self, node: Any, function: Any) -> bool:
+        """`x.cancel()` earlier in the function, then `try: await x`: the cancellation is expected."""
+        code_for = self.sem.code_for
+        awaited = set()
+        for statement in node.body.body:
+            if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+                small = statement.body[0]
+            elif isinstance(statement, cst.BaseSmallStatement):  # `try: await task`
+                small = statement
+            else:
+                return False
+            value = small.value if isinstance(small, (cst.Expr, cst.Assign, cst.AnnAssign)) else None
+            if not isinstance(value, cst.Await) or not isinstance(value.expression, (cst.Name, cst.Attribute)):
+                return False
+            awaited.add(code_for(value.expression))
+        start = self.sem.order(node)
+        for candidate in self.sem.descendants(function.body, into_scopes=False):
+            if (
+                isinstance(candidate, cst.Call)
+                and isinstance(candidate.func, cst.Attribute)
+                and candidate.func.attr.value == "cancel"
+                and self.sem.order(candidate) < start
+                and code_for(candidate.func.value) in awaited
+            ):
+                return True
+        return False
+
+    # -- fix ------------------------------------------------------------------------------
+    def _fix(self, node: Any, handler: Any, kind: str) -> Any:
+        if self.sem.jumps_out(handler.body):
+            return None
+        if kind == "cancelled":
+            if isinstance(handler.body, cst.SimpleStatementSuite):  # `except CancelledError: pass`
+                small = [s for s in handler.body.body if not isinstance(s, cst.Pass)]
+                body = handler.body.with_changes(body=[*small, cst.Raise()])
+                return self.make_fix(Safety.UNSAFE, [(handler.body, body)])
+            statements = list(handler.body.body)
+            reraise = cst.SimpleStatementLine(body=[cst.Raise()])
+            only_pass = (
+                len(statements) == 1
+                and isinstance(statements[0], cst.SimpleStatementLine)
+                and all(isinstance(s, cst.Pass) for s in statements[0].body)
+            )
+            if only_pass:
+                statements = [statements[0].with_changes(body=[cst.Raise()])]
+            else:
+                statements.append(reraise)
+            body = handler.body.with_changes(body=statements)
+            return self.make_fix(Safety.UNSAFE, [(handler.body, body)])
+        if isinstance(handler, cst.ExceptStarHandler):
+            return None
+        cancelled = self.sem.module_attribute(node, "asyncio", "CancelledError")
+        if cancelled is None:
+            return None
+        expression, imports = cancelled
+        shield = cst.ExceptHandler(
+            body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Raise()])]),
+            type=expression,
+            leading_lines=handler.leading_lines,
+        )
+        handlers = []
+        for existing in node.handlers:
+            if existing is handler:
+                handlers.append(shield)
+                existing = existing.with_changes(leading_lines=[])
+            handlers.append(existing)
+        return self.make_fix(Safety.UNSAFE, [(node, node.with_changes(handlers=handlers))], imports=imports)

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from asynclint._lazy import cst
+from asynclint.asyncio_api import COROUTINE_DECORATOR
+from asynclint.rule import FixAvailability, Rule, Safety
+
+
+class GeneratorCoroutine(Rule):
+    """Flags `@asyncio.coroutine`, the generator-based coroutines removed in Python 3.11.
+
+    ## What it does
+    Reports the `@asyncio.coroutine` decorator (however `asyncio` or `coroutine` was imported).
+    Code under `if sys.version_info < (3, 11):` only runs where the decorator exists and is not
+    reported.
+
+    ## Why is this bad?
+    Generator-based coroutines were deprecated in 3.8 and removed in 3.11: on 3.11 and later the
+    module fails at import time with `AttributeError: module 'asyncio' has no attribute
+    'coroutine'`. Native coroutines (`async def` with `await`) replace them.
+
+    ## Example
+    ```python
+    import asyncio
+    from asyncio import coroutine, sleep
+
+    @coroutine
+    def fetch(delay):
+        yield from sleep(delay)
+        return "done"
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+    from asyncio import sleep
+
+    async def fetch(delay):
+        await sleep(delay)
+        return "done"
+    ```
+
+    ## Fix safety
+    Safe when the function's own body has no `yield` but `yield from` (a bare `yield` or
+    `yield value` makes it a real generator, which `async def` cannot express: no fix then). The
+    decorator goes, `def` becomes `async def` and each `yield from x` becomes `await x`
+    (parenthesized where precedence needs it). Nested functions are left to their own findings.
+    An import of `coroutine` (or of `asyncio`) that nothing uses any more is removed. The fix turns
+    code that fails on every Python from 3.11 into its working equivalent.
+
+    ## Since
+    0.2.0
+    """
+
+    CODE = "AIO305"
+    NAME = "generator-coroutine"
+    EQUIVALENTS = ()
+    TRIGGERS = (("coroutine",),)
+    DEPRECATED_IN = (3, 11)
+    MESSAGE = "`@asyncio.coroutine` was removed in Python 3.11: use `async def` for `{func}`"
+    FIX_TITLE = "Convert to `async def` with `await`"
+    FIX_AVAILABILITY = FixAvailability.SOMETIMES
+    FIX_SAFETY = Safety.SAFE
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        for decorator in node.decorators:
+            if self.sem.resolves_to(decorator.decorator, COROUTINE_DECORATOR):
+                self.report(decorator, fix=self._fix(node, decorator), func=node.name.value)
+                return
+
+    def _fix(self, node: cst.FunctionDef, decorator: cst.Decorator) -> object:
+        yields = _own_yields(node.body)
+        if any(not isinstance(y.value, cst.From) for y in yields):
+            return None
+        replacement = node.with_changes(
+            decorators=[d for d in node.decorators if d is not decorator],
+            asynchronous=node.asynchronous or cst.Asynchronous(),
+            body=node.body.visit(_await_instead_of_yield_from()),
+        )
+        dropped = self.sem.import_of(self.sem.root_name(decorator.decorator))
+        return self.make_fix(Safety.SAFE, [(node, replacement)], drop_imports=(dropped,) if dropped else ())
+
+
+def _own_yields(body: Any) -> list[Any]:
+    """The `yield` expressions of a function body, not of functions or classes nested in it."""
+    found: list[Any] = []
+    todo = [body]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, cst.Yield):
+            found.append(node)
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        todo.extend(node.children)
+    return found
+
+
+@functools.cache
+def _atoms() -> tuple[type, ...]:
+    """Expressions that need no parentheses after `await` (`await (a + b)` needs them)."""
+    return (
+        cst.Name,
+        cst.Attribute,
+        cst.Call,
+        cst.Subscript,
+        cst.SimpleString,
+        cst.FormattedString,
+        cst.Integer,
+        cst.Float,
+        cst.Imaginary,
+        cst.List,
+        cst.Dict,
+        cst.Set,
+        cst.ListComp,
+        cst.SetComp,
+        cst.DictComp,
+        cst.Await,
+    )
+
+
+@functools.cache
+def _transformer_class() -> type:
+    class AwaitInsteadOfYieldFrom(cst.CSTTransformer):  # type: ignore[misc,name-defined]
+        """`yield from x` -> `await x` in one function body, nested functions and classes left alone."""
+
+        def visit_FunctionDef(self, node: Any) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: Any) -> bool:
+            return False
+
+        def visit_Lambda(self, node: Any) -> bool:
+            return False
+
+        def leave_Yield(self, original: Any, updated: Any) -> Any:
+            if not isinstance(updated.value, cst.From):
+                return updated
+            item = updated.value.item
+            atom = isinstance(item, _atoms()) or bool(getattr(item, "lpar", None))
+            if not atom:
+                item = item.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            return cst.Await(
+                expression=item,
+                whitespace_after_await=updated.value.whitespace_after_from,
+                lpar=updated.lpar,
+                rpar=updated.rpar,
+            )
+
+    return AwaitInsteadOfYieldFrom
+
+
+def _await_instead_of_yield_from() -> Any:
+    return _transformer_class()()

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from asynclint._lazy import cst
+from asynclint.asyncio_api import GET_EVENT_LOOP
+from asynclint.rule import FixAvailability, Rule, Safety
+
+
+class GetEventLoopInCoroutine(Rule):
+    """Flags `asyncio.get_event_loop()` called directly inside an `async def`.
+
+    ## What it does
+    Reports calls of `asyncio.get_event_loop()` (however imported) whose innermost enclosing
+    function is a coroutine. Calls in sync code are AIO303's business; calls in a nested `def` or
+    `lambda`, and a policy's `get_event_loop()`, are not reported.
+
+    ## Why is this bad?
+    A coroutine always runs on a running loop, and `get_running_loop()` says exactly that.
+    `get_event_loop()` carries a legacy fallback (create or look up a loop through the policy) that
+    is deprecated outside a running loop since 3.10 and an error from 3.14; code that reaches for it
+    inside coroutines tends to be copied into places where that fallback bites.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def serve():
+        loop = asyncio.get_event_loop()
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def serve():
+        loop = asyncio.get_running_loop()
+    ```
+
+    ## Fix safety
+    Safe: inside a running coroutine both calls return the same loop. A `from asyncio import
+    get_event_loop` is left in place (another rule may still use it); the fix refers to
+    `asyncio.get_running_loop`, adding `import asyncio` when the module has no name for it.
+
+    ## Since
+    0.1.0
+    """
+
+    CODE = "AIO302"
+    NAME = "get-event-loop-in-coroutine"
+    EQUIVALENTS = ()
+    TRIGGERS = (("get_event_loop",),)
+    NEEDS_COROUTINE = True
+    MESSAGE = "`asyncio.get_event_loop()` called in coroutine `{func}`"
+    FIX_TITLE = "Replace with `asyncio.get_running_loop()`"
+    FIX_AVAILABILITY = FixAvailability.SOMETIMES
+    FIX_SAFETY = Safety.SAFE
+
+    def visit_Call(self, node: cst.Call) -> None:
+        coroutine = self.sem.enclosing_coroutine(node)
+        if coroutine is None or node.args or not self.sem.resolves_to(node.func, GET_EVENT_LOOP):
+            return
+        self.report(node, fix=self._fix(node), func=coroutine.name)
+
+    def _fix(self, node: cst.Call) -> object:
+        func = node.func
+        if isinstance(func, cst.Attribute):  # `asyncio.get_event_loop` or `aio.get_event_loop`
+            replacement, imports = func.with_changes(attr=cst.Name("get_running_loop")), ()
+        else:
+            found = self.sem.module_attribute(node, "asyncio", "get_running_loop")
+            if found is None:
+                return None
+            replacement, imports = found
+        return self.make_fix(Safety.SAFE, [(func, replacement)], imports)

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from typing import Any
+
+from asynclint._lazy import cst
+from asynclint.asyncio_api import WAIT
+from asynclint.rule import FixAvailability, Rule, Safety
+
+
+class WaitBareCoroutines(Rule):
+    """Flags `asyncio.wait()` given coroutines, a `TypeError` since Python 3.11.
+
+    ## What it does
+    Reports `asyncio.wait(aws)` where `aws` is a list, tuple or set literal or a comprehension
+    (directly, or through a local name assigned once) holding calls known to create coroutines:
+    `async def`s of the module and asyncio's own coroutine functions. Tasks and futures
+    (`asyncio.create_task(...)`, `loop.run_in_executor(...)`) and unknown calls are fine. Code under
+    `if sys.version_info < (3, 11):` is not reported.
+
+    ## Why is this bad?
+    Passing coroutines to `asyncio.wait` was deprecated in 3.8 and is refused since 3.11 with
+    `TypeError: Passing coroutines is forbidden, use tasks explicitly.` Even before that, the
+    returned `done` set held tasks the caller had never seen, so `coro in done` was always False.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def job(n):
+        await asyncio.sleep(0)
+
+    async def main():
+        await asyncio.wait([job(1), job(2)])
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def job(n):
+        await asyncio.sleep(0)
+
+    async def main():
+        await asyncio.wait([asyncio.create_task(job(1)), asyncio.create_task(job(2))])
+    ```
+
+    ## Fix safety
+    Safe: each coroutine element is wrapped in `asyncio.create_task(...)`, which is what `wait`
+    did itself before 3.11, so a `TypeError` on every Python from 3.11 becomes the working call.
+    Offered only where the collection is built directly inside a coroutine (a loop is running
+    there); elsewhere the finding has no fix.
+
+    ## Since
+    0.2.0
+    """
+
+    CODE = "AIO307"
+    NAME = "wait-bare-coroutines"
+    EQUIVALENTS = ()
+    TRIGGERS = (("wait",),)
+    NEEDS_COROUTINE = True
+    DEPRECATED_IN = (3, 11)
+    MESSAGE = "`asyncio.wait()` given coroutines (a `TypeError` since Python 3.11)"
+    FIX_TITLE = "Wrap each coroutine in `asyncio.create_task()`"
+    FIX_AVAILABILITY = FixAvailability.SOMETIMES
+    FIX_SAFETY = Safety.SAFE
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not node.args or node.args[0].keyword is not None or node.args[0].star:
+            return
+        if not self.sem.resolves_to(node.func, WAIT):
+            return
+        collection = node.args[0].value
+        if isinstance(collection, cst.Name):
+            binding = self.sem.binding(collection)
+            values = binding.values if binding is not None else []
+            if len(values) != 1:
+                return
+            collection = values[0]
+        coroutines = self._coroutine_elements(collection)
+        if coroutines:
+            self.report(node, fix=self._fix(collection, coroutines))
+
+    def _coroutine_elements(self, collection: Any) -> list[Any]:
+        if isinstance(collection, (cst.List, cst.Tuple, cst.Set)):
+            calls = [e.value for e in collection.elements if isinstance(e, cst.Element)]
+        elif isinstance(collection, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            calls = [collection.elt]
+        else:
+            return []
+        return [call for call in calls if self.sem.is_coroutine_call(call)]
+
+    def _fix(self, collection: Any, coroutines: list[Any]) -> object:
+        if self.sem.enclosing_coroutine(collection) is None:
+            return None
+        found = self.sem.module_attribute(collection, "asyncio", "create_task")
+        if found is None:
+            return None
+        func, imports = found
+        edits = [
+            (call, cst.Call(func=func, args=[cst.Arg(call.with_changes(lpar=[], rpar=[]))])) for call in coroutines
+        ]
+        return self.make_fix(Safety.SAFE, edits, imports)

@@ -1,0 +1,1 @@
+"""5xx: ordering assumptions about `gather` and `as_completed`."""

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from typing import Any
+
+from asynclint._lazy import cst
+from asynclint.asyncio_api import (
+    CALLBACK_METHODS,
+    LOOP_FACTORIES,
+    LOOP_NAMES,
+    TASK_FACTORIES,
+    TASK_FACTORY_METHOD,
+    TASK_METHODS_RETURNING_NONE,
+)
+from asynclint.rule import FixAvailability, Rule, Safety
+
+_SET_BASE = "_background_tasks"
+
+
+class DanglingTask(Rule):
+    """Flags tasks created with `asyncio.create_task()` and friends whose result nobody keeps.
+
+    ## What it does
+    Reports `asyncio.create_task(...)`, `asyncio.ensure_future(...)` and `<loop>.create_task(...)`
+    (a loop from `get_running_loop()`, `get_event_loop()`, `new_event_loop()`, or a variable or
+    attribute named `loop`/`_loop`) whose task is thrown away: an expression statement (also inside
+    a conditional expression or a list/set comprehension used as a statement), a chained
+    `.add_done_callback(...)`, an assignment to `_` or to a local that is never read, or the value
+    of a `lambda` given as a callback to `call_soon`, `call_later`, `call_at`, `add_done_callback`,
+    `add_signal_handler`, `add_reader` or `add_writer`. `tg.create_task(...)` on a `TaskGroup` is
+    not reported: the group keeps its tasks.
+
+    ## Why is this bad?
+    The event loop keeps only a weak reference to its tasks. A task that nothing else refers to
+    can be garbage-collected before it finishes ("Task was destroyed but it is pending!"), and any
+    exception it raises is never seen.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def main():
+        asyncio.create_task(send_report())
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    _background_tasks = set()
+
+    async def main():
+        task = asyncio.create_task(send_report())
+        _background_tasks.add(task)
+        task.add_done_callback(_background_tasks.discard)
+    ```
+
+    ## Fix safety
+    Safe. The fix follows the asyncio documentation: it keeps a strong reference in a module-level
+    set (one per module, reused by later fixes) and removes it when the task is done, so the task
+    lives exactly as long as it runs. Nothing new runs and no suspension point is added. Tasks in
+    conditional expressions, comprehensions and lambdas are reported without a fix, because
+    keeping them needs a restructuring that a person should choose.
+
+    ## Since
+    0.1.0
+    """
+
+    CODE = "AIO101"
+    NAME = "dangling-task"
+    EQUIVALENTS = ("ruff RUF006",)
+    TRIGGERS = (("create_task", "ensure_future"),)
+    MESSAGE = "Task from `{func}()` is not kept and can be garbage-collected while running"
+    FIX_TITLE = "Keep a reference to the task in a module-level set until it is done"
+    FIX_AVAILABILITY = FixAvailability.SOMETIMES
+    FIX_SAFETY = Safety.SAFE
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = self._task_factory(node)
+        if func is None:
+            return
+        site = self._discarded(node)
+        if site is None:
+            return
+        kind, statement = site
+        fix = self._fix(node, kind, statement) if statement is not None else None
+        self.report(node, fix=fix, func=func)
+
+    # -- detection ------------------------------------------------------------------------
+    def _task_factory(self, node: cst.Call) -> str | None:
+        qualified = self.sem.qualified_name(node.func)
+        if qualified in TASK_FACTORIES:
+            return qualified
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == TASK_FACTORY_METHOD and self._is_loop(func.value):
+            return "loop.create_task"
+        return None
+
+    def _is_loop(self, receiver: Any) -> bool:
+        if isinstance(receiver, cst.Call):
+            return self.sem.qualified_name(receiver.func) in LOOP_FACTORIES
+        if isinstance(receiver, cst.Attribute):
+            return receiver.attr.value in LOOP_NAMES
+        if isinstance(receiver, cst.Name):
+            binding = self.sem.binding(receiver)
+            values = binding.values if binding is not None else []
+            if any(isinstance(v, cst.Call) and self.sem.qualified_name(v.func) in LOOP_FACTORIES for v in values):
+                return True
+            # `async with X() as loop` binds something else that merely has the name.
+            return receiver.value in LOOP_NAMES and not (binding is not None and binding.by_async_with)
+        return False
+
+    def _discarded(self, call: cst.Call) -> tuple[str, Any] | None:
+        """(how the task is dropped, the small statement to rewrite or None when not fixable)."""
+        parent_of = self.sem.parent
+        node: Any = call
+        parent = parent_of(node)
+        while isinstance(parent, cst.IfExp) and parent.test is not node:
+            node, parent = parent, parent_of(parent)
+        in_conditional = node is not call
+        if isinstance(parent, cst.Expr):
+            return ("statement", None if in_conditional else parent)
+        if isinstance(parent, (cst.ListComp, cst.SetComp)) and parent.elt is node:
+            return ("comprehension", None) if isinstance(parent_of(parent), cst.Expr) else None
+        if isinstance(parent, cst.Lambda):
+            return ("lambda", None) if self._is_ignored_callback(parent) else None
+        if in_conditional:
+            return None
+        if (
+            isinstance(parent, cst.Attribute)
+            and parent.value is call
+            and parent.attr.value in TASK_METHODS_RETURNING_NONE
+        ):
+            chained = parent_of(parent)
+            if isinstance(chained, cst.Call) and chained.func is parent and isinstance(parent_of(chained), cst.Expr):
+                return ("chained", parent_of(chained))
+            return None
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+            return self._unused_target(parent, parent.targets[0].target)
+        if isinstance(parent, cst.AnnAssign):
+            return self._unused_target(parent, parent.target)
+        return None
+
+    def _unused_target(self, statement: Any, target: Any) -> tuple[str, Any] | None:
+        if not isinstance(target, cst.Name):
+            return None
+        if target.value == "_":
+            return ("underscore", statement)
+        binding = self.sem.binding(target)
+        if binding is None or not binding.is_local or binding.declared:
+            return None  # module and class attributes live on; globals are read elsewhere
+        if self.sem.is_read(binding):
+            return None
+        return ("unread", statement)
+
+    def _is_ignored_callback(self, lam: cst.Lambda) -> bool:
+        arg = self.sem.parent(lam)
+        call = self.sem.parent(arg)
+        return (
+            isinstance(arg, cst.Arg)
+            and isinstance(call, cst.Call)
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value in CALLBACK_METHODS
+        )
+
+    # -- fix ------------------------------------------------------------------------------
+    def _fix(self, call: cst.Call, kind: str, statement: Any) -> Any:
+        keeper = self._keeper_set()
+        if kind == "unread":
+            task = statement.targets[0].target.value if isinstance(statement, cst.Assign) else statement.target.value
+            new = [statement]
+        else:
+            task = self.sem.fresh_name("task", statement)
+            new = [cst.Assign(targets=[cst.AssignTarget(target=cst.Name(task))], value=call)]
+        new += [
+            self.sem.parse_statement(f"{keeper}.add({task})\n").body[0],
+            self.sem.parse_statement(f"{task}.add_done_callback({keeper}.discard)\n").body[0],
+        ]
+        if kind == "chained":
+            new.append(statement.with_changes(value=statement.value.deep_replace(call, cst.Name(task))))
+        return self.make_fix(
+            Safety.SAFE, [self._replace_small_statement(statement, new)], module_statements=(f"{keeper} = set()",)
+        )
+
+    def _keeper_set(self) -> str:
+        """The module's existing `_background_tasks = set()`, or a fresh name for a new one."""
+        for binding in self.sem.bindings_in(self.sem.module_scope):
+            name, values = binding.name, binding.values
+            if (
+                name.startswith(_SET_BASE)
+                and binding.assignments == 1
+                and len(values) == 1
+                and isinstance(values[0], cst.Call)
+                and isinstance(values[0].func, cst.Name)
+                and values[0].func.value == "set"
+                and not values[0].args
+            ):
+                return name
+        return self.sem.fresh_name(_SET_BASE)
+
+    def _replace_small_statement(self, statement: Any, new: list[Any]) -> tuple[Any, Any]:
+        line = self.sem.parent(statement)
+        if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
+            # One statement per line: keep the original line's comment and blank lines on the first.
+            first = line.with_changes(body=[new[0]])
+            rest = [cst.SimpleStatementLine(body=[s]) for s in new[1:]]
+            return line, cst.FlattenSentinel([first, *rest])
+        return statement, cst.FlattenSentinel(new)

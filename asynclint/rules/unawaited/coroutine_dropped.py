@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import Any
+
+from asynclint._lazy import cst
+from asynclint.asyncio_api import RUNNER_METHODS, RUNNERS
+from asynclint.rule import Rule
+from asynclint.semantic import Callee
+
+
+class CoroutineDropped(Rule):
+    """Flags a coroutine object bound to a name and then never awaited, returned or handed on.
+
+    ## What it does
+    Reports `name = coro_fn(...)` (a known coroutine function, see AIO401) when nothing later
+    awaits `name`, returns or yields it, stores it (in an attribute, a container, another name),
+    hands it to something that can run it (an asyncio scheduling API, a coroutine function, any
+    callable asynclint does not know), or uses it from a nested function. Handing it only to plain
+    functions of the project or to builtins such as `print` does not count: they do not run it.
+
+    ## Why is this bad?
+    The coroutine's body never runs, so whatever it was meant to do silently does not happen;
+    Python prints `RuntimeWarning: coroutine ... was never awaited` only when the object is collected.
+
+    ## Example
+    ```python
+    import asyncio
+
+    async def notify(user):
+        await asyncio.sleep(0)
+
+    async def signup(user):
+        pending = notify(user)
+        print("signed up", user)
+    ```
+
+    ## Use instead
+    ```python
+    import asyncio
+
+    async def notify(user):
+        await asyncio.sleep(0)
+
+    async def signup(user):
+        pending = notify(user)
+        print("signed up", user)
+        await pending
+    ```
+
+    ## Fix safety
+    No fix: where the coroutine should run (awaited here, scheduled as a task, or not created at
+    all) is a decision for a person.
+
+    ## Since
+    0.3.0
+    """
+
+    CODE = "AIO403"
+    NAME = "coroutine-dropped"
+    EQUIVALENTS = ()
+    TRIGGERS = (("async",),)
+    MESSAGE = "Coroutine `{name}()` is bound to `{var}` but never awaited or handed on"
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return
+        if not isinstance(node.value, cst.Call) or not self.sem.is_coroutine_call(node.value):
+            return
+        target = node.targets[0].target
+        name = target.value
+        binding = self.sem.binding_in(self.sem.scope_of(target).binding_scope, name)
+        if binding.scope.kind == "class" or not binding.assigned_once:
+            return
+        if self.sem.used_in_nested_scope(binding):
+            return  # a closure keeps it
+        if any(self._hands_on(read) for read in binding.reads):
+            return
+        self.report(target, name=self.sem.dotted_name(node.value.func) or "...", var=name)
+
+    def _hands_on(self, read: Any) -> bool:
+        """Does this read of the coroutine's name await, keep or pass it on?"""
+        parent = self.sem.parent(read)
+        if isinstance(parent, cst.Arg):
+            call = self.sem.parent(parent)
+            if not isinstance(call, cst.Call):
+                return True
+            if self.sem.qualified_name(call.func) in RUNNERS:
+                return True
+            if isinstance(call.func, cst.Attribute) and call.func.attr.value in RUNNER_METHODS:
+                return True  # `self.create_task(coro)` on a loop subclass, `tasks.ensure_future(coro)`
+            kind = self.sem.callee_kind(call.func)
+            return kind is not Callee.PLAIN  # a coroutine function or an unknown callable may run it
+        if isinstance(parent, cst.Comparison | cst.ComparisonTarget | cst.UnaryOperation | cst.BooleanOperation):
+            return False
+        if isinstance(parent, (cst.If, cst.While, cst.Assert)) and parent.test is read:
+            return False
+        if isinstance(parent, cst.FormattedStringExpression):
+            return False
+        return True  # awaited, returned, yielded, stored, an attribute used, anything else: not dropped

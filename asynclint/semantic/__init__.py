@@ -1,0 +1,254 @@
+"""The one vocabulary rules speak: `Semantic`, what a rule asks as `self.sem`.
+
+Every question a rule may ask about the module it checks is a method here, named as the question,
+grouped by what it answers:
+
+- structure: `parent`, `ancestors`, `is_inside`, `statement_of`, `order`, `nodes`;
+- scopes: `scope_of`, `module_scope`, `enclosing_function`, `enclosing_coroutine`,
+  `in_generator_expression`;
+- bindings (`Binding`: assigned once, its value, its reads, import or local): `binding`,
+  `binding_at`, `binding_in`, `bindings_in`, `reads_of`, `is_read`, `used_in_nested_scope`,
+  `is_reference`, `is_store`, `mentions`;
+- names: `qualified_name`, `resolves_to`, `module_alias`, `fresh_name`, `import_of`,
+  `dotted_name`, `root_name`;
+- version guards: `target_at`, `runs_only_below`;
+- syntax predicates: `descendants`, `suspends`, `suspends_in`, `handler_types`, `single_index`,
+  `jumps_out`, `always_raises`;
+- callees (`Callee`: coroutine / plain / unknown): `callee_kind`, `is_coroutine_call`,
+  `is_future_call`;
+- fix building blocks: `module_attribute`, `awaited`, `removed_statement`, `parse_expression`,
+  `parse_statement`, `code_for`.
+
+The modules below answer them: `model` (the walk, parents, scopes), `scopes` (`Scope`,
+`Binding`), `names`, `guards`, `syntax`, `callees`, `project` (other modules of the project,
+through a `ProjectIndex` its caller owns) and `fixes`.  Asyncio facts live in
+`asynclint.asyncio_api`, never here or in a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from asynclint._lazy import cst
+from asynclint.semantic import fixes, guards, names, syntax
+from asynclint.semantic.callees import Callee, callee_kind, is_coroutine_call, is_future_call
+from asynclint.semantic.model import Model
+from asynclint.semantic.project import ProjectIndex, ProjectView
+from asynclint.semantic.scopes import Binding, Scope
+
+if TYPE_CHECKING:
+    import libcst
+
+    from asynclint.rule import ImportRequest
+
+__all__ = ["Binding", "Callee", "Model", "ProjectIndex", "ProjectView", "Scope", "Semantic"]
+
+Version = tuple[int, int]
+
+
+class Semantic:
+    """What is known about one parsed module, asked as questions. Rules get one as `self.sem`."""
+
+    def __init__(
+        self,
+        module: libcst.Module,
+        model: Model,
+        target_version: Version = (3, 9),
+        project: ProjectView | None = None,
+    ) -> None:
+        self.module = module
+        self._model = model
+        self._target = target_version
+        self.project = project
+        """The linted file's view of its project (other modules), None without a path."""
+
+    @classmethod
+    def of(
+        cls, module: libcst.Module, target_version: Version = (3, 9), project: ProjectView | None = None
+    ) -> Semantic:
+        """The facade over a fresh walk of `module` (for tests and one-off questions)."""
+        return cls(module, Model(module), target_version, project)
+
+    # ------------------------------------------------------------------------- structure
+    def parent(self, node: Any) -> Any:
+        """The node that directly holds `node` (None for the module)."""
+        return self._model.parents.get(node)
+
+    def ancestors(self, node: Any) -> Iterator[Any]:
+        """`node`'s parent, its parent, ... up to the module."""
+        return self._model.ancestors(node)
+
+    def is_inside(self, node: Any, ancestor: Any) -> bool:
+        """Is `node` `ancestor` itself or somewhere inside it?"""
+        return self._model.is_inside(node, ancestor)
+
+    def statement_of(self, node: Any) -> Any:
+        """The innermost statement (simple or compound) holding `node`."""
+        return self._model.statement_of(node)
+
+    def order(self, node: Any) -> int:
+        """Where `node` comes in source order: compare two nodes' `order` to ask which runs first
+        in straight-line code."""
+        return self._model.order(node)
+
+    def depth(self, node: Any) -> int:
+        return self._model.depth(node)
+
+    def nodes(self) -> Iterable[Any]:
+        """Every node of the module, in source order."""
+        return self._model.parents.keys()
+
+    # ---------------------------------------------------------------------------- scopes
+    @property
+    def module_scope(self) -> Scope:
+        return self._model.module_scope
+
+    def scope_of(self, node: Any) -> Scope:
+        """The scope `node` is evaluated in."""
+        return self._model.scope_of(node)
+
+    def body_scope(self, definition: Any) -> Scope:
+        """The scope of a `def`'s or `class`'s body."""
+        return self._model.scopes[definition.body]
+
+    def enclosing_function(self, node: Any) -> Scope | None:
+        """The function or lambda whose body directly holds `node` (comprehensions see through)."""
+        return self._model.enclosing_function(node)
+
+    def enclosing_coroutine(self, node: Any) -> Scope | None:
+        """The `async def` whose body directly holds `node`; None in a nested def, lambda or class."""
+        return self._model.enclosing_coroutine(node)
+
+    def in_generator_expression(self, node: Any) -> bool:
+        return self._model.in_generator_expression(node)
+
+    # -------------------------------------------------------------------------- bindings
+    def binding(self, name: Any) -> Binding | None:
+        """What the variable a Name node refers to is bound by, in the scope that binds it
+        (Python's LEGB, class bodies skipped). None for a name bound nowhere (a builtin)."""
+        scope = self._model.lookup(name.value, self._model.scope_of(name))
+        return Binding(name.value, scope) if scope is not None else None
+
+    def binding_at(self, name: str, at: Any) -> Binding | None:
+        """What `name` refers to when read at node `at`; None when bound nowhere."""
+        scope = self._model.lookup(name, self._model.scope_of(at))
+        return Binding(name, scope) if scope is not None else None
+
+    def binding_in(self, scope: Scope, name: str) -> Binding:
+        """`name` as bound in `scope` itself (perhaps not at all: then `assignments` is 0)."""
+        return Binding(name, scope)
+
+    def bindings_in(self, scope: Scope) -> Iterator[Binding]:
+        """Every name bound in `scope` itself, in the order first bound."""
+        for name in dict.fromkeys([*scope.assignments, *scope.import_targets]):
+            yield Binding(name, scope)
+
+    def is_read(self, binding: Binding) -> bool:
+        """Is the variable read in its scope or any scope nested in it?"""
+        return self._model.is_read(binding.name, binding.scope)
+
+    def used_in_nested_scope(self, binding: Binding) -> bool:
+        """Is the variable read (or declared global/nonlocal) in a scope nested in its own?"""
+        return self._model.used_in_nested_scope(binding.name, binding.scope)
+
+    def reads_of(self, binding: Binding) -> list[Any]:
+        """Every Name reading the variable: in its scope, then in the scopes nested in it."""
+        found = list(binding.reads)
+        model = self._model
+        for inner in model.nested_scopes(binding.scope):
+            reads = inner.reads.get(binding.name)
+            if reads and model.lookup(binding.name, inner) is binding.scope:
+                found.extend(reads)
+        return found
+
+    def is_reference(self, name: Any) -> bool:
+        """Is this Name a read of a variable (not an attribute's name, a keyword or a target)?"""
+        return self._model.is_reference(name)
+
+    def is_store(self, name: Any) -> bool:
+        """Is this Name the target of a binding (assignment, `for`, `as`, import, `def`)?"""
+        return self._model.is_store(name)
+
+    def mentions(self, name: str) -> bool:
+        """Does the module use `name` anywhere as a variable name (bound, read or imported)?"""
+        return name in self._model.all_names
+
+    # ----------------------------------------------------------------------------- names
+    def qualified_name(self, node: Any) -> str | None:
+        """What an expression refers to through imports: `aio.sleep` -> `asyncio.sleep`
+        (`builtins.x` for a name bound nowhere; None when not one import's name)."""
+        return names.qualified_name(self._model, node)
+
+    def resolves_to(self, node: Any, *qualified: str) -> bool:
+        return names.qualified_name(self._model, node) in qualified
+
+    def module_alias(self, module: str, at: Any) -> tuple[str | None, bool]:
+        """How code at `at` can refer to `module`: (name, needs an import); (None, False) if taken."""
+        return names.module_alias(self._model, module, at)
+
+    def fresh_name(self, base: str, at: Any = None) -> str:
+        """A name free to bind at `at` (in the whole module without `at`)."""
+        return names.fresh_name(self._model, base, at)
+
+    def import_of(self, name: Any) -> ImportRequest | None:
+        """The import that binds the Name `name` (for `Fix.drop_imports`), or None."""
+        return names.import_of(self._model, name)
+
+    dotted_name = staticmethod(syntax.dotted_name)
+    root_name = staticmethod(syntax.root_name)
+
+    # -------------------------------------------------------------------- version guards
+    def target_at(self, node: Any) -> Version:
+        """The oldest Python the code at `node` must run on (the target, raised by version guards)."""
+        return guards.target_at(self._model, node, self._target)
+
+    def runs_only_below(self, node: Any, version: Version) -> bool:
+        """Does a version guard keep `node` off every Python from `version` on?"""
+        return guards.runs_only_below(self._model, node, version)
+
+    # ----------------------------------------------------------------- syntax predicates
+    descendants = staticmethod(syntax.descendants)
+    suspends = staticmethod(syntax.suspends)
+    suspends_in = staticmethod(syntax.suspends_in)
+    handler_types = staticmethod(syntax.handler_types)
+    single_index = staticmethod(syntax.single_index)
+    jumps_out = staticmethod(syntax.jumps_out)
+    always_raises = staticmethod(syntax.always_raises)
+
+    # --------------------------------------------------------------------------- callees
+    def callee_kind(self, func: Any) -> Callee:
+        """Is calling `func` known to make a coroutine, known to run a plain function, or unknown?"""
+        return callee_kind(self._model, func, self.project)
+
+    def is_coroutine_call(self, call: Any) -> bool:
+        """Is this a call known to create a coroutine object?"""
+        return is_coroutine_call(self._model, call, self.project)
+
+    def is_future_call(self, call: Any) -> bool:
+        """Is this a call known to return a future or task rather than a coroutine?"""
+        return is_future_call(self._model, call)
+
+    # ---------------------------------------------------------------- fix building blocks
+    def module_attribute(self, at: Any, module: str, attr: str) -> tuple[Any, tuple[ImportRequest, ...]] | None:
+        """An expression for `module.attr` usable at `at` and the import it needs; None if the
+        module's name is taken there."""
+        return fixes.module_attribute(self._model, at, module, attr)
+
+    def awaited(self, original: Any, expression: Any) -> Any:
+        """`await expression` in the place of `original`, parenthesized where precedence needs it."""
+        return fixes.awaited(self._model, original, expression)
+
+    def removed_statement(self, statement: Any) -> Any:
+        """What replaces a deleted statement: nothing, or `pass` when its block would be empty."""
+        return fixes.removed_statement(self._model, statement)
+
+    def parse_expression(self, code: str) -> libcst.BaseExpression:
+        return cst.parse_expression(code, config=self.module.config_for_parsing)
+
+    def parse_statement(self, code: str) -> libcst.BaseStatement:
+        return cst.parse_statement(code, config=self.module.config_for_parsing)
+
+    def code_for(self, node: Any) -> str:
+        """The source text of `node`."""
+        return self.module.code_for_node(node)

@@ -1,0 +1,266 @@
+"""The callee oracle: is calling this a coroutine function, a plain function, or unknown?
+
+`callee_kind(model, func, project)` is `Callee.COROUTINE` when the callee is *known* to be a
+coroutine function (an `async def` of this module, reached by name or through `self.`/`cls.` and
+base classes, one of another project module via the project index, one of asyncio's own, or a
+coroutine method of an asyncio class whose receiver's type is known), `Callee.PLAIN` when it is
+known to be a plain function, `Callee.UNKNOWN` otherwise.  Rules stay silent on unknown callees
+rather than guess.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any
+
+from asynclint._lazy import cst
+from asynclint.asyncio_api import COROUTINE_FUNCTIONS, COROUTINE_METHODS, FUTURE_FUNCTIONS, FUTURE_METHODS, RETURN_TYPES
+from asynclint.semantic.names import qualified_name
+
+if TYPE_CHECKING:
+    from asynclint.semantic.model import Model
+    from asynclint.semantic.project import ProjectView
+    from asynclint.semantic.scopes import Scope
+
+
+class Callee(enum.Enum):
+    """What calling something is known to give."""
+
+    COROUTINE = "coroutine"  # a coroutine function: the call makes a coroutine object
+    PLAIN = "plain"  # a plain function (of the project, or a builtin): the call runs it
+    UNKNOWN = "unknown"
+
+    @classmethod
+    def of(cls, is_async: bool | None) -> Callee:
+        return cls.UNKNOWN if is_async is None else cls.COROUTINE if is_async else cls.PLAIN
+
+
+KEEPING_DECORATORS = frozenset(
+    {
+        "builtins.staticmethod",
+        "builtins.classmethod",
+        "functools.wraps",
+        "abc.abstractmethod",
+        "typing.override",
+        "typing_extensions.override",
+    }
+)
+"""Decorators that leave a function what it was (a coroutine function stays one)."""
+
+# Builtins that are plain functions: handing a coroutine to one does not run it.
+_BUILTIN_FUNCTIONS = frozenset(
+    {"print", "repr", "str", "id", "type", "isinstance", "len", "bool", "hash", "format", "vars", "dir", "callable"}
+)
+
+
+def is_future_call(model: Model, call: Any) -> bool:
+    """Is this call known to return a future or task rather than a coroutine?"""
+    if not isinstance(call, cst.Call):
+        return False
+    if qualified_name(model, call.func) in FUTURE_FUNCTIONS:
+        return True
+    return isinstance(call.func, cst.Attribute) and call.func.attr.value in FUTURE_METHODS
+
+
+def is_coroutine_call(model: Model, call: Any, project: ProjectView | None = None) -> bool:
+    """Is this call known to create a coroutine object (its callee a coroutine function)?"""
+    return isinstance(call, cst.Call) and _kind(model, call.func, project) is True
+
+
+def callee_kind(model: Model, func: Any, project: ProjectView | None = None) -> Callee:
+    """What calling `func` gives: a coroutine, a plain function's result, or unknown."""
+    return Callee.of(_kind(model, func, project))
+
+
+def _kind(model: Model, func: Any, project: ProjectView | None = None) -> bool | None:
+    """True: a coroutine function; False: a plain function (of the project, or a builtin); None: unknown.
+    (The scans of the project index speak the same three values.)"""
+    qualified = qualified_name(model, func)
+    if qualified in COROUTINE_FUNCTIONS:
+        return True
+    if isinstance(func, cst.Name):
+        scope = model.lookup(func.value, model.scope_of(func))
+        if scope is not None and scope.defs.get(func.value) and not scope.import_targets.get(func.value):
+            return _kind_in_scope(model, scope, func.value, project)
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        cls = _class_of_receiver(model, func.value)
+        if cls is not None:
+            return _method_kind(model, cls, func.attr.value, project)
+        typed = _receiver_type(model, func.value)
+        if typed is not None:
+            if typed in COROUTINE_METHODS:
+                return True if func.attr.value in COROUTINE_METHODS[typed] else None
+            return _class_kind_by_name(model, typed, func.attr.value, project)
+    if qualified is None:
+        return None
+    if qualified.startswith("builtins."):
+        return False if qualified[len("builtins.") :] in _BUILTIN_FUNCTIONS else None
+    if project is not None and not qualified.startswith("asyncio."):
+        target = project.absolute(qualified)
+        if target is not None:
+            return project.function(target)
+    return None
+
+
+def _kind_in_scope(model: Model, scope: Scope, name: str, project: ProjectView | None) -> bool | None:
+    defs = scope.defs.get(name, [])
+    if not defs or scope.assignments.get(name, 0) != len(defs):
+        return None
+    kinds = {_def_kind(model, d, project) for d in defs}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _def_kind(model: Model, definition: Any, project: ProjectView | None) -> bool | None:
+    is_async = definition.asynchronous is not None
+    for decorator in definition.decorators:
+        expression = decorator.decorator
+        if isinstance(expression, cst.Call):
+            expression = expression.func
+        if qualified_name(model, expression) in KEEPING_DECORATORS:
+            continue
+        if _is_async_wrapper(model, expression, project):
+            is_async = True
+            continue
+        return None
+    return is_async
+
+
+def _is_async_wrapper(model: Model, expression: Any, project: ProjectView | None) -> bool:
+    """A decorator of the project whose returned wrapper is an `async def`."""
+    if isinstance(expression, cst.Name):
+        scope = model.lookup(expression.value, model.scope_of(expression))
+        defs = scope.defs.get(expression.value, []) if scope is not None else []
+        if defs and not scope.import_targets.get(expression.value):  # type: ignore[union-attr]
+            return len(defs) == 1 and _returns_async_wrapper(defs[0])
+    qualified = qualified_name(model, expression)
+    if project is None or qualified is None or qualified.startswith(("builtins.", "asyncio.")):
+        return False
+    target = project.absolute(qualified)
+    return target is not None and project.is_async_wrapper(target)
+
+
+def _returns_async_wrapper(definition: Any) -> bool:
+    body = definition.body.body if isinstance(definition.body, cst.IndentedBlock) else []
+    inner = {s.name.value for s in body if isinstance(s, cst.FunctionDef) and s.asynchronous is not None}
+    returns = [
+        s.body[0]
+        for s in body
+        if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Return)
+    ]
+    return (
+        bool(inner) and bool(returns) and all(isinstance(r.value, cst.Name) and r.value.value in inner for r in returns)
+    )
+
+
+def _method_kind(model: Model, cls: Scope, name: str, project: ProjectView | None, seen: int = 0) -> bool | None:
+    """A method's kind, looked up in the class and then its bases (same module or project)."""
+    if name in cls.defs:
+        return _kind_in_scope(model, cls, name, project)
+    if name in cls.assignments or seen > 8:
+        return None
+    for base in cls.node.bases:
+        kind = _base_method_kind(model, base.value, name, project, seen + 1)
+        if kind is not None:
+            return kind
+    return None
+
+
+def _base_method_kind(model: Model, base: Any, name: str, project: ProjectView | None, seen: int) -> bool | None:
+    if isinstance(base, cst.Name):
+        scope = model.lookup(base.value, model.scope_of(base))
+        classes = scope.class_defs.get(base.value, []) if scope is not None else []
+        if len(classes) == 1 and scope is not None and scope.assignments.get(base.value) == 1:
+            return _method_kind(model, model.scopes[classes[0].body], name, project, seen)
+    qualified = qualified_name(model, base)
+    if project is None or qualified is None or qualified.startswith(("builtins.", "asyncio.")):
+        return None
+    target = project.absolute(qualified)
+    return _project_method_kind(project, target, name, seen) if target is not None else None
+
+
+def _project_method_kind(project: ProjectView, qualified: str, name: str, seen: int) -> bool | None:
+    info = project.klass(qualified)
+    if info is None or seen > 8:
+        return None
+    if name in info.methods:
+        return info.methods[name]
+    for base in info.bases:
+        kind = _project_method_kind(project, base, name, seen + 1)
+        if kind is not None:
+            return kind
+    return None
+
+
+def _class_kind_by_name(model: Model, typed: str, method: str, project: ProjectView | None) -> bool | None:
+    """A method of a class named by its qualified name (`<module>.Name` for this module's)."""
+    if typed.startswith("<local>."):
+        scope = model.module_scope
+        name = typed[len("<local>.") :]
+        classes = scope.class_defs.get(name, [])
+        if len(classes) == 1 and scope.assignments.get(name) == 1:
+            return _method_kind(model, model.scopes[classes[0].body], method, project)
+        return None
+    if project is None:
+        return None
+    target = project.absolute(typed)
+    return _project_method_kind(project, target, method, 0) if target is not None else None
+
+
+def _receiver_type(model: Model, receiver: Any) -> str | None:
+    """The class of a local variable, known from its parameter annotation or its one assignment."""
+    scope = model.lookup(receiver.value, model.scope_of(receiver))
+    if scope is None:
+        return None
+    annotation = None
+    if scope.is_function() and scope.kind == "function":
+        params = scope.node.params
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            if param.name.value == receiver.value and param.annotation is not None:
+                annotation = param.annotation.annotation
+    if annotation is not None:
+        return _type_name(model, annotation)
+    values = scope.assigned_values.get(receiver.value, [])
+    if len(values) != 1 or scope.assignments.get(receiver.value) != 1:
+        return None
+    value = values[0]
+    if isinstance(value, cst.Await):
+        value = value.expression
+    if not isinstance(value, cst.Call):
+        return None
+    qualified = qualified_name(model, value.func)
+    if qualified in RETURN_TYPES:
+        return RETURN_TYPES[qualified]
+    return _type_name(model, value.func)
+
+
+def _type_name(model: Model, expression: Any) -> str | None:
+    if isinstance(expression, cst.SimpleString):
+        return None
+    qualified = qualified_name(model, expression)
+    if qualified is None:
+        return None
+    if qualified.startswith("builtins.") and isinstance(expression, cst.Name):
+        # Bound nowhere as an import: maybe a class of this module.
+        return "<local>." + expression.value if expression.value in model.module_scope.class_defs else None
+    return qualified
+
+
+def _class_of_receiver(model: Model, receiver: Any) -> Scope | None:
+    """The class scope `self`/`cls` refers to in a method of that class, else None."""
+    function = model.enclosing_function(receiver)
+    # Look through nested functions and lambdas: `self` is a closure variable there.
+    while function is not None and not function.binds(receiver.value):
+        outer = function.parent
+        function = outer.function_scope if outer is not None else None
+    if function is None or function.kind != "function" or function.parent is None:
+        return None
+    if function.parent.kind != "class":
+        return None
+    params = function.node.params
+    positional = [*params.posonly_params, *params.params]
+    if not positional or positional[0].name.value != receiver.value or function.assignments.get(receiver.value, 0) != 1:
+        return None
+    decorators = {qualified_name(model, d.decorator) for d in function.node.decorators}
+    if "builtins.staticmethod" in decorators:
+        return None
+    return function.parent

@@ -1,0 +1,52 @@
+"""Building blocks for fixes that several rules share.  They build values; they never apply them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from asynclint._lazy import cst
+from asynclint.rule import ImportRequest
+from asynclint.semantic.names import module_alias
+
+if TYPE_CHECKING:
+    from asynclint.semantic.model import Model
+
+
+def module_attribute(model: Model, at: Any, module: str, attr: str) -> tuple[Any, tuple[ImportRequest, ...]] | None:
+    """An expression for `module.attr` usable at `at`, and the import it needs (if any).
+
+    None when the module's name is taken there by something else: no fix is better than a wrong one.
+    """
+    name, needs_import = module_alias(model, module, at)
+    if name is None:
+        return None
+    value: Any = cst.Name(name)
+    for part in module.split(".")[1:]:
+        value = cst.Attribute(value=value, attr=cst.Name(part))
+    imports = (ImportRequest(module),) if needs_import else ()
+    return cst.Attribute(value=value, attr=cst.Name(attr)), imports
+
+
+def awaited(model: Model, original: Any, expression: Any) -> Any:
+    """`await expression`, parenthesized where `original` sits in a primary (`x.attr`, `x[i]`, `x()`)."""
+    if getattr(expression, "lpar", None):
+        expression = expression.with_changes(lpar=[], rpar=[])
+    node = cst.Await(expression=expression)
+    parent = model.parents.get(original)
+    needs_parens = (isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is original) or (
+        isinstance(parent, cst.Call) and parent.func is original
+    )
+    if needs_parens and not original.lpar:
+        node = node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+    else:
+        node = node.with_changes(lpar=original.lpar, rpar=original.rpar)
+    return node
+
+
+def removed_statement(model: Model, statement: Any) -> Any:
+    """What replaces a statement that a fix deletes: nothing, or `pass` when it is the only
+    statement of its block (an empty block would not compile)."""
+    block = model.parents.get(statement)
+    if isinstance(block, cst.IndentedBlock) and len(block.body) == 1:
+        return cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=statement.leading_lines)
+    return cst.RemovalSentinel.REMOVE
