@@ -26,6 +26,7 @@ from asynclint.config import ConfigError, load_settings, parse_target
 from asynclint.engine import fix_text
 from asynclint.registry import all_rules
 from asynclint.rule import FixAvailability, Rule
+from asynclint.semantic.project import ProjectIndex
 
 
 class RuleCodemod(CodemodCommand):
@@ -53,10 +54,12 @@ class RuleCodemod(CodemodCommand):
         if self.RULE is not None:
             settings = settings.with_selection(select=(self.RULE.CODE,))
         self.settings = settings.with_overrides(unsafe_fixes=True if unsafe_fixes else None, target_version=target)
+        self.project = ProjectIndex()  # for every file this command instance transforms
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         text = tree.code
-        outcome = fix_text(text, self.settings, self.context.filename)
+        filename = self.context.filename
+        outcome = fix_text(text, self.settings, filename, self.project.view(filename))
         for d in outcome.diagnostics:
             if d.code in ("AIO001", "AIO002", "AIO003"):
                 self.warn(f"{d.code} {d.message}")

@@ -22,7 +22,7 @@ import argparse
 import ast
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asynclint import __version__
 from asynclint.config import ConfigError, Settings, load_settings, parse_target
@@ -34,6 +34,10 @@ def _target(value: str) -> tuple[int, int]:
         return parse_target(value, where="")
     except ConfigError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+if TYPE_CHECKING:
+    from asynclint.semantic.project import ProjectIndex
 
 
 class Plugin:
@@ -91,7 +95,8 @@ class Plugin:
 
         settings = self._settings or Settings()
         text = "".join(self.lines)
-        for d in lint_text(text, settings, self.filename, noqa=self._noqa):
+        project = _project_index().view(self.filename)
+        for d in lint_text(text, settings, self.filename, noqa=self._noqa, project=project):
             yield d.line, d.column - 1, f"{d.code} {d.message}", type(self)
 
 
@@ -99,3 +104,16 @@ def _opt_in_codes() -> tuple[str, ...]:
     from asynclint.registry import all_rules
 
     return tuple(rule.CODE for rule in all_rules() if not rule.DEFAULT)
+
+
+_INDEX: list[ProjectIndex] = []
+
+
+def _project_index() -> ProjectIndex:
+    """The project index of this flake8 run: flake8 makes a plugin instance per file, and a
+    process (each of its `--jobs` workers) lives for one run."""
+    if not _INDEX:
+        from asynclint.semantic.project import ProjectIndex
+
+        _INDEX.append(ProjectIndex())
+    return _INDEX[0]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import time
 from typing import Any
@@ -29,6 +30,7 @@ from lsprotocol import types as t
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
+from pygls.uris import to_fs_path as uri_to_path
 from pygls.workspace import TextDocument
 
 from asynclint import __version__
@@ -254,8 +256,12 @@ def _register(server: AsyncLintServer) -> None:
         workspace = server.client_capabilities.workspace
         watched = workspace.did_change_watched_files if workspace else None
         if watched and watched.dynamic_registration:
+            # pyproject.toml: the settings; *.py: other modules a document's findings depend on.
             options = t.DidChangeWatchedFilesRegistrationOptions(
-                watchers=[t.FileSystemWatcher(glob_pattern="**/pyproject.toml")]
+                watchers=[
+                    t.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+                    t.FileSystemWatcher(glob_pattern="**/*.py"),
+                ]
             )
             registration = t.Registration(
                 id="asynclint-pyproject", method=t.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
@@ -269,7 +275,10 @@ def _register(server: AsyncLintServer) -> None:
 
     @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(params: t.DidChangeWatchedFilesParams) -> None:
-        server.settings.forget()
+        paths = [path for path in (uri_to_path(change.uri) for change in params.changes) if path is not None]
+        if not paths or any(os.path.basename(path) == "pyproject.toml" for path in paths):
+            server.settings.forget()
+        server.linter.files_changed(paths)
         server.relint_all()
 
     @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
@@ -286,8 +295,10 @@ def _register(server: AsyncLintServer) -> None:
 
     @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: t.DidSaveTextDocumentParams) -> None:
-        if not server.pull:
-            server.schedule(server.snapshot(params.text_document.uri), 0)
+        # The saved file is on disk now: documents that import from it are linted again.
+        path = uri_to_path(params.text_document.uri)
+        server.linter.files_changed([path] if path is not None else [])
+        server.relint_all()
 
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: t.DidCloseTextDocumentParams) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from asynclint.config import Settings
 from asynclint.engine import lint_text
 from asynclint.rule import Diagnostic
+from asynclint.semantic.project import ProjectIndex
 
 DEBOUNCE_SECONDS = 0.1
 QUIET_SECONDS = 0.5
@@ -52,6 +53,9 @@ class Linter:
         self._jobs: dict[str, tuple[float, Snapshot]] = {}
         self._results: dict[str, Result] = {}
         self._open: set[str] = set()
+        self.project = ProjectIndex()
+        """The workspace's project index (other modules' coroutine functions); `files_changed`
+        keeps it true to the disk."""
         self.lints = 0
         """Engine runs so far (the benchmark and tests read it)."""
         self._thread = threading.Thread(target=self._run, name="asynclint-lsp-lint", daemon=True)
@@ -77,6 +81,14 @@ class Linter:
     def latest(self, uri: str) -> Result | None:
         with self._condition:
             return self._results.get(uri)
+
+    def files_changed(self, paths: list[str]) -> None:
+        """Files were saved, created or deleted: what other documents' results said about them may
+        be wrong now (a module that did not exist, a function that became a coroutine)."""
+        for path in paths:
+            self.project.forget(path)
+        with self._condition:
+            self._results.clear()
 
     def forget(self, uri: str) -> None:
         with self._condition:
@@ -114,7 +126,8 @@ class Linter:
         diagnostics: tuple[Diagnostic, ...] = ()
         if not excluded:
             self.lints += 1
-            diagnostics = tuple(lint_text(snapshot.text, settings, snapshot.path))
+            project = self.project.view(snapshot.path)
+            diagnostics = tuple(lint_text(snapshot.text, settings, snapshot.path, project=project))
         result = Result(snapshot, settings, excluded, diagnostics)
         with self._condition:
             if snapshot.uri in self._open:  # not closed while it was linted

@@ -425,3 +425,36 @@ def test_excluded_files_get_no_diagnostics(tmp_path: Path) -> None:
             assert Settings(extend_exclude=("generated_*.py",)).is_excluded(str(tmp_path / "generated_api.py"))
 
     run(session)
+
+
+# ------------------------------------------------------------------- the project index
+def test_a_module_created_later_is_found_without_a_restart(tmp_path: Path) -> None:
+    """`pkg/a.py` calls a coroutine imported from `.b` before `b.py` exists: nothing is known,
+    nothing reported. Once `b.py` is created (saved from the editor, or by a tool, announced with
+    `workspace/didChangeWatchedFiles`), the long-lived server reports AIO401 without a restart."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    user = "from .b import save\n\n\nasync def handle():\n    save()\n"
+    module = "async def save():\n    pass\n"
+
+    async def test() -> None:
+        async with server(tmp_path) as s:
+            uri = s.open("pkg/a.py", user)
+            assert await s.diagnostics(uri) == []  # `save` is unknown: silent
+            # A tool creates b.py; the client's file watcher announces it.
+            (package / "b.py").write_text(module)
+            s.client.workspace_did_change_watched_files(
+                t.DidChangeWatchedFilesParams(
+                    changes=[t.FileEvent(uri=(package / "b.py").as_uri(), type=t.FileChangeType.Created)]
+                )
+            )
+            assert [d.code for d in await s.diagnostics(uri)] == ["AIO401"]
+            # The editor changes b.py so that `save` is a plain function, and saves it.
+            (package / "b.py").write_text("def save():\n    pass\n")
+            b = s.open("pkg/b.py", "def save():\n    pass\n")
+            s.client.text_document_did_save(t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=b)))
+            while (found := await s.diagnostics(uri)) != []:
+                assert [d.code for d in found] == ["AIO401"]  # the result from before the save, then none
+
+    run(test)
