@@ -141,7 +141,7 @@ class Semantic:
 
     def bindings_in(self, scope: Scope) -> Iterator[Binding]:
         """Every name bound in `scope` itself, in the order first bound."""
-        for name in dict.fromkeys([*scope.assignments, *scope.import_targets]):
+        for name in dict.fromkeys([*scope.assignment_counts, *scope.import_targets]):
             yield Binding(name, scope)
 
     def is_read(self, binding: Binding) -> bool:
@@ -157,7 +157,7 @@ class Semantic:
         found = list(binding.reads)
         model = self._model
         for inner in model.nested_scopes(binding.scope):
-            reads = inner.reads.get(binding.name)
+            reads = inner.name_reads.get(binding.name)
             if reads and model.lookup(binding.name, inner) is binding.scope:
                 found.extend(reads)
         return found

@@ -104,7 +104,7 @@ def _kind(model: Model, func: Any, project: ProjectView | None = None) -> bool |
 
 def _kind_in_scope(model: Model, scope: Scope, name: str, project: ProjectView | None) -> bool | None:
     defs = scope.defs.get(name, [])
-    if not defs or scope.assignments.get(name, 0) != len(defs):
+    if not defs or scope.assignment_counts.get(name, 0) != len(defs):
         return None
     kinds = {_def_kind(model, d, project) for d in defs}
     return kinds.pop() if len(kinds) == 1 else None
@@ -156,7 +156,7 @@ def _method_kind(model: Model, cls: Scope, name: str, project: ProjectView | Non
     """A method's kind, looked up in the class and then its bases (same module or project)."""
     if name in cls.defs:
         return _kind_in_scope(model, cls, name, project)
-    if name in cls.assignments or seen > 8:
+    if name in cls.assignment_counts or seen > 8:
         return None
     for base in cls.node.bases:
         kind = _base_method_kind(model, base.value, name, project, seen + 1)
@@ -169,7 +169,7 @@ def _base_method_kind(model: Model, base: Any, name: str, project: ProjectView |
     if isinstance(base, cst.Name):
         scope = model.lookup(base.value, model.scope_of(base))
         classes = scope.class_defs.get(base.value, []) if scope is not None else []
-        if len(classes) == 1 and scope is not None and scope.assignments.get(base.value) == 1:
+        if len(classes) == 1 and scope is not None and scope.assignment_counts.get(base.value) == 1:
             return _method_kind(model, model.scopes[classes[0].body], name, project, seen)
     qualified = qualified_name(model, base)
     if project is None or qualified is None or qualified.startswith(("builtins.", "asyncio.")):
@@ -197,7 +197,7 @@ def _class_kind_by_name(model: Model, typed: str, method: str, project: ProjectV
         scope = model.module_scope
         name = typed[len("<local>.") :]
         classes = scope.class_defs.get(name, [])
-        if len(classes) == 1 and scope.assignments.get(name) == 1:
+        if len(classes) == 1 and scope.assignment_counts.get(name) == 1:
             return _method_kind(model, model.scopes[classes[0].body], method, project)
         return None
     if project is None:
@@ -220,7 +220,7 @@ def _receiver_type(model: Model, receiver: Any) -> str | None:
     if annotation is not None:
         return _type_name(model, annotation)
     values = scope.assigned_values.get(receiver.value, [])
-    if len(values) != 1 or scope.assignments.get(receiver.value) != 1:
+    if len(values) != 1 or scope.assignment_counts.get(receiver.value) != 1:
         return None
     value = values[0]
     if isinstance(value, cst.Await):
@@ -258,7 +258,11 @@ def _class_of_receiver(model: Model, receiver: Any) -> Scope | None:
         return None
     params = function.node.params
     positional = [*params.posonly_params, *params.params]
-    if not positional or positional[0].name.value != receiver.value or function.assignments.get(receiver.value, 0) != 1:
+    if (
+        not positional
+        or positional[0].name.value != receiver.value
+        or function.assignment_counts.get(receiver.value, 0) != 1
+    ):
         return None
     decorators = {qualified_name(model, d.decorator) for d in function.node.decorators}
     if "builtins.staticmethod" in decorators:

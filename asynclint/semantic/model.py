@@ -115,7 +115,7 @@ class Model:
                 if role != "skip":
                     self.all_names.add(node.value)
                 if role is None:
-                    scope.reads.setdefault(node.value, []).append(node)
+                    scope.name_reads.setdefault(node.value, []).append(node)
                 continue
             handler = special.get(node_type)
             if handler is not None:
@@ -149,10 +149,10 @@ class Model:
 
     def _bind(self, scope: Scope, name: str) -> None:
         target = self._binding_scope(scope, name)
-        target.assignments[name] = target.assignments.get(name, 0) + 1
+        target.assignment_counts[name] = target.assignment_counts.get(name, 0) + 1
 
     def _binding_scope(self, scope: Scope, name: str) -> Scope:
-        declared = scope.declared.get(name)
+        declared = scope.declarations.get(name)
         if declared == "global":
             return self.module_scope
         if declared == "nonlocal":
@@ -232,14 +232,14 @@ class Model:
 
     def lookup(self, name: str, scope: Scope) -> Scope | None:
         """The scope that binds `name` as seen from `scope` (Python's LEGB, classes skipped)."""
-        declared = scope.declared.get(name)
+        declared = scope.declarations.get(name)
         if declared == "global":
             return self.module_scope if self.module_scope.binds(name) else None
         current: Scope | None = scope
         first = True
         while current is not None:
             # A class body's names are visible only to the class body itself.
-            if (first or current.kind != "class") and current.binds(name) and current.declared.get(name) is None:
+            if (first or current.kind != "class") and current.binds(name) and current.declarations.get(name) is None:
                 return current
             first = False
             current = current.parent
@@ -255,12 +255,12 @@ class Model:
 
     def is_read(self, name: str, scope: Scope) -> bool:
         """Is `name`, bound in `scope`, read there or in any scope nested inside it?"""
-        return name in scope.reads or self.used_in_nested_scope(name, scope)
+        return name in scope.name_reads or self.used_in_nested_scope(name, scope)
 
     def used_in_nested_scope(self, name: str, scope: Scope) -> bool:
         """Is `name`, bound in `scope`, read (or declared global/nonlocal) in a scope nested in it?"""
         for inner in self.nested_scopes(scope):
-            if (name in inner.reads and self.lookup(name, inner) is scope) or inner.declared.get(name):
+            if (name in inner.name_reads and self.lookup(name, inner) is scope) or inner.declarations.get(name):
                 return True
         return False
 
@@ -423,7 +423,7 @@ def _global(a: Model, node: Any, scope: Scope, push: Any) -> None:
     for item in node.names:
         a._skip(item.name)
         a.all_names.add(item.name.value)
-        scope.declared[item.name.value] = kind
+        scope.declarations[item.name.value] = kind
     a._children(node, scope, push)
 
 

@@ -37,7 +37,7 @@ def qualified_name(model: Model, node: Any) -> str | None:
     scope = model.lookup(name, model.scope_of(node))
     if scope is None:
         return "builtins." + name
-    if scope.assignments.get(name):
+    if scope.assignment_counts.get(name):
         return None
     imported = scope.import_targets.get(name)
     if imported is None or len(imported) != 1:
@@ -53,7 +53,7 @@ def module_alias(model: Model, module: str, at: Any) -> tuple[str | None, bool]:
     scope = model.scope_of(at)
     for candidate_scope in (scope, model.module_scope):
         for name, targets in candidate_scope.import_targets.items():
-            if targets == {module} and not candidate_scope.assignments.get(name):
+            if targets == {module} and not candidate_scope.assignment_counts.get(name):
                 if model.lookup(name, scope) is candidate_scope:
                     return name, False
     top = module.split(".")[0]
@@ -73,7 +73,7 @@ def fresh_name(model: Model, base: str, at: Any = None) -> str:
     else:
         taken = set()
         for inner in (scope, *model.nested_scopes(scope)):
-            taken.update(inner.assignments, inner.import_targets, inner.reads, inner.declared)
+            taken.update(inner.assignment_counts, inner.import_targets, inner.name_reads, inner.declarations)
     candidate, n = base, 0
     while candidate in taken:
         n += 1
@@ -90,7 +90,7 @@ def import_of(model: Model, name: Any) -> ImportRequest | None:
     if not isinstance(name, cst.Name):
         return None
     scope = model.lookup(name.value, model.scope_of(name))
-    if scope is None or scope.assignments.get(name.value):
+    if scope is None or scope.assignment_counts.get(name.value):
         return None
     targets = scope.import_targets.get(name.value, set())
     if len(targets) != 1:

@@ -17,18 +17,18 @@ class Scope:
 
     __slots__ = (
         "assigned_values",
-        "assignments",
+        "assignment_counts",
         "async_with_names",
         "class_defs",
-        "declared",
+        "declarations",
         "defs",
         "import_targets",
         "is_async",
         "kind",
         "name",
+        "name_reads",
         "node",
         "parent",
-        "reads",
     )
 
     def __init__(self, kind: ScopeKind, node: Any, parent: Scope | None, is_async: bool = False) -> None:
@@ -37,13 +37,13 @@ class Scope:
         self.parent = parent
         self.is_async = is_async
         self.name: str = node.name.value if kind in ("function", "class") else "<" + kind + ">"
-        self.assignments: dict[str, int] = {}
+        self.assignment_counts: dict[str, int] = {}
         """name -> how many non-import statements bind it here (assignments, `def`, `for`, `as`, ...)."""
         self.import_targets: dict[str, set[str]] = {}
         """name -> the dotted names it is imported as (`.m.f` for a relative import)."""
-        self.reads: dict[str, list[Any]] = {}
+        self.name_reads: dict[str, list[Any]] = {}
         """name -> the Name nodes that read it in this scope (not in nested ones)."""
-        self.declared: dict[str, str] = {}
+        self.declarations: dict[str, str] = {}
         """name -> "global" | "nonlocal"."""
         self.assigned_values: dict[str, list[Any]] = {}
         """name -> the values of plain `name = value` (and `name: T = value`) statements."""
@@ -58,7 +58,7 @@ class Scope:
         return f"<Scope {self.kind} {self.name}>"
 
     def binds(self, name: str) -> bool:
-        return name in self.assignments or name in self.import_targets
+        return name in self.assignment_counts or name in self.import_targets
 
     def is_function(self) -> bool:
         return self.kind in ("function", "lambda")
@@ -105,7 +105,7 @@ class Binding:
     @property
     def assignments(self) -> int:
         """How many non-import statements bind the name (a `def`, a class and `x = ...` each count)."""
-        return self.scope.assignments.get(self.name, 0)
+        return self.scope.assignment_counts.get(self.name, 0)
 
     @property
     def import_targets(self) -> frozenset[str]:
@@ -124,7 +124,7 @@ class Binding:
     @property
     def declared(self) -> str | None:
         """ "global" or "nonlocal" when the scope declares the name so."""
-        return self.scope.declared.get(self.name)
+        return self.scope.declarations.get(self.name)
 
     @property
     def is_local(self) -> bool:
@@ -188,4 +188,4 @@ class Binding:
     @property
     def reads(self) -> list[Any]:
         """The Name nodes reading it in its own scope (nested scopes: `Semantic.is_read`)."""
-        return self.scope.reads.get(self.name, [])
+        return self.scope.name_reads.get(self.name, [])
