@@ -24,7 +24,7 @@ from asynclint.config import ConfigError, Settings, load_settings, parse_target,
 
 if TYPE_CHECKING:
     from asynclint.output import View
-    from asynclint.rule import FileResult
+    from asynclint.runner import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # `--format` predates `--output-format` and spells `concise` as `text`; both set one value, so

@@ -14,11 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
-from asynclint.rule import Diagnostic, FileResult
+from asynclint.rule import Diagnostic
 
 if TYPE_CHECKING:
     from asynclint.config import Settings
     from asynclint.rule import Rule
+    from asynclint.runner import FileResult
 
 JSON_SCHEMA_VERSION = 1
 _LINES = re.compile(r"\r\n|\r|\n")  # the line breaks the engine counts lines by

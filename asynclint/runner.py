@@ -24,12 +24,12 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from asynclint.cache import Cache, Signature, signature
 from asynclint.config import Settings
-from asynclint.rule import Diagnostic, FileResult
+from asynclint.rule import Diagnostic
 from asynclint.source import NotWritten, read_file, write_atomically
 
 if TYPE_CHECKING:
@@ -59,6 +59,29 @@ class Options:
     timeout: float = DEFAULT_TIMEOUT
     cache: bool = True
     max_memory: int = 0  # bytes of address space per worker; 0: `worker_memory(workers)`
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fixed: int = 0
+    """Number of fixes applied (fix mode)."""
+    new_data: bytes | None = None
+    """The fixed file's bytes, when fixing changed it."""
+    original: bytes | None = None
+    """The bytes before fixing, when fixing changed them (for --diff)."""
+    error: str | None = None
+    """The file could not be read at all (missing, a directory, no permission)."""
+    dependencies: list[tuple[str, str | None]] = field(default_factory=list, compare=False)
+    """Other files whose contents the findings depend on (project modules consulted), each with the
+    SHA-256 of the bytes read (None when only looked for), for the cache."""
+
+    @property
+    def internal_error(self) -> bool:
+        return any(d.code == "AIO002" for d in self.diagnostics)
 
 
 def worker_memory(workers: int) -> int | None:
