@@ -297,6 +297,8 @@ def _lint_module(
     rules: Sequence[type[Rule]],
     noqa: bool,
     path: str | None = None,
+    *,
+    project: Any = None,
 ) -> _Pass:
     handlers: dict[type, list[tuple[type[Rule], Callable[[Any], None]]]] = {}
     reports: list[tuple[type[Rule], Any, str, Fix | None]] = []

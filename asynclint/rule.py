@@ -103,6 +103,8 @@ class RuleContext:
     reports: list[tuple[type[Rule], Any, str, Fix | None]]
     path: str | None = None
     """The file's path, when there is one: other modules of its project are found from it."""
+    project: Any = None
+    """What the engine was handed about the file's project (None: nothing); not read by any rule yet."""
 
 
 _SECTION = re.compile(r"^## (.+)$", re.M)
