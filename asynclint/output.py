@@ -303,14 +303,15 @@ def _sarif_fixes(result: FileResult, view: View) -> dict[Diagnostic, list[dict[s
     text = view.source(result)
     if text is None:
         return {}
-    from asynclint.engine import fix_one
+    from asynclint.engine import Action, Request, process
 
     fixes: dict[Diagnostic, list[dict[str, object]]] = {}
     for d in result.diagnostics:
         if d.fix_safety not in ("safe", "unsafe"):
             continue
-        fixed = fix_one(text, view.settings, result.path, d.code, d.line, d.column)
-        if fixed is None or fixed == text:
+        finding = (d.code, d.line, d.column)
+        fixed = process(Request(text, view.settings, result.path, action=Action.FIX_ONE, finding=finding)).new
+        if fixed is None:
             continue
         title = d.fix_title if d.fix_safety == "safe" else f"{d.fix_title} (unsafe: review it)"
         change = {"artifactLocation": _artifact(result.path), "replacements": _replacements(text, fixed)}

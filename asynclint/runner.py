@@ -111,15 +111,13 @@ def _read(path: str) -> tuple[bytes, Signature] | str:
 
 def _work(path: str, data: bytes, settings: Settings, fix: bool) -> FileResult:
     """What a worker does with one file (also run in-process for stdin)."""
-    from asynclint.engine import fix_bytes, lint_bytes
+    from asynclint.engine import Action, Request, process
     from asynclint.project import record
 
+    request = Request(data, settings, path, action=Action.FIX if fix else Action.LINT)
     with record() as consulted:
-        if fix:
-            new_data, diagnostics, fixed = fix_bytes(data, settings, path)
-            result = FileResult(path, [d.portable() for d in diagnostics], fixed, new_data)
-        else:
-            result = FileResult(path, [d.portable() for d in lint_bytes(data, settings, path)])
+        outcome = process(request)
+    result = FileResult(path, [d.portable() for d in outcome.diagnostics], outcome.fixed, outcome.new)
     own = os.path.abspath(path)
     result.dependencies = sorted((p, digest) for p, digest in consulted.items() if p != own)
     return result
@@ -333,9 +331,9 @@ def run(
         if reusable(cached):
             results[index] = FileResult(path, cached)
             continue
-        from asynclint.engine import is_candidate  # here, not at the top: a warm run never needs the engine
+        from asynclint.engine import select_rules  # here, not at the top: a warm run never needs the engine
 
-        if not is_candidate(data, settings, path):
+        if not select_rules(settings, path, data):
             results[index] = FileResult(path)
             if cache is not None:
                 cache.put(path, data, stat, [])
@@ -372,9 +370,9 @@ def _write(result: FileResult, data: bytes, settings: Settings) -> None:
         result.error = f"{result.path}: not fixed: {error}"
     except OSError as error:
         result.error = f"{result.path}: cannot write: {error.strerror or error}"
-    from asynclint.engine import lint_bytes
+    from asynclint.engine import Request, process
 
-    result.diagnostics = [d.portable() for d in lint_bytes(data, settings, result.path)]
+    result.diagnostics = [d.portable() for d in process(Request(data, settings, result.path)).diagnostics]
     result.new_data, result.original, result.fixed = None, None, 0
 
 
