@@ -2,7 +2,7 @@
 
 Which files to check is `asynclint.discovery`'s answer.  The parent reads every file once,
 answers from the cache or the byte-level pre-check when it can, and sends the rest to worker
-processes, one file per worker at a time.  So when a worker dies
+processes with the rules that pre-check chose, one file per worker at a time.  So when a worker dies
 (a segfault in libcst's native parser), hangs past the per-file time limit, or fails in any way,
 the parent knows which file it was holding: that file gets an AIO002 diagnostic, the worker is
 replaced and the run goes on.  Results come back in input order whatever the pool does.  Only
@@ -34,6 +34,11 @@ from asynclint.source import NotWritten, read_file, write_atomically
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
+
+    from asynclint.rule import Rule
+
+    _Job = tuple[int, str, bytes, tuple[type[Rule], ...]]
+    """(index in the run, path, bytes, the rules the pre-check chose for them)."""
 
 # The engine (and through it libcst) and multiprocessing are imported only when a file needs
 # analysing: a warm run answered from the cache needs neither.
@@ -109,12 +114,15 @@ def _read(path: str) -> tuple[bytes, Signature] | str:
     return data, signature(stat, taken)
 
 
-def _work(path: str, data: bytes, settings: Settings, fix: bool) -> FileResult:
-    """What a worker does with one file (also run in-process for stdin)."""
+def _work(
+    path: str, data: bytes, settings: Settings, fix: bool, rules: tuple[type[Rule], ...] | None = None
+) -> FileResult:
+    """What a worker does with one file (also run in-process for stdin); `rules` as the parent
+    selected them for these bytes (None: selected here)."""
     from asynclint.engine import Action, Request, process
     from asynclint.project import record
 
-    request = Request(data, settings, path, action=Action.FIX if fix else Action.LINT)
+    request = Request(data, settings, path, action=Action.FIX if fix else Action.LINT, rules=rules)
     with record() as consulted:
         outcome = process(request)
     result = FileResult(path, [d.portable() for d in outcome.diagnostics], outcome.fixed, outcome.new)
@@ -169,9 +177,9 @@ def _worker_main(connection: Connection, settings: Settings, fix: bool, parent: 
             return
         if job is None:
             return
-        index, path, data = job
+        index, path, data, rules = job
         try:
-            result = _work(path, data, settings, fix)
+            result = _work(path, data, settings, fix, rules)
         except MemoryError:
             from asynclint.engine import memory_limit, out_of_memory
 
@@ -196,10 +204,10 @@ class _Worker:
         self.job: tuple[int, str] | None = None
         self.deadline = 0.0
 
-    def give(self, index: int, path: str, data: bytes, timeout: float) -> None:
+    def give(self, index: int, path: str, data: bytes, rules: tuple[type[Rule], ...], timeout: float) -> None:
         self.job = (index, path)
         self.deadline = time.monotonic() + timeout
-        self.connection.send((index, path, data))
+        self.connection.send((index, path, data, rules))
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -247,7 +255,7 @@ def _death_message(code: int | None) -> str:
     return f"the worker exited unexpectedly (exit code {code})"
 
 
-def _pool(jobs: list[tuple[int, str, bytes]], settings: Settings, options: Options) -> Iterator[tuple[int, FileResult]]:
+def _pool(jobs: list[_Job], settings: Settings, options: Options) -> Iterator[tuple[int, FileResult]]:
     """Run jobs in worker processes; yields (index, result) as they finish."""
     if not jobs:
         return
@@ -310,7 +318,7 @@ def run(
     """Check (or fix) files; results in the order of `files`."""
     results: dict[int, FileResult] = {}
     cache = Cache.open(settings) if options.cache else None
-    jobs: list[tuple[int, str, bytes]] = []
+    jobs: list[_Job] = []
     originals: dict[int, tuple[bytes, Signature]] = {}
 
     def reusable(cached: list[Any] | None) -> bool:
@@ -333,12 +341,13 @@ def run(
             continue
         from asynclint.engine import select_rules  # here, not at the top: a warm run never needs the engine
 
-        if not select_rules(settings, path, data):
+        rules = select_rules(settings, path, data)  # the pre-check, once: the worker is handed its answer
+        if not rules:
             results[index] = FileResult(path)
             if cache is not None:
                 cache.put(path, data, stat, [])
         else:
-            jobs.append((index, path, data))
+            jobs.append((index, path, data, rules))
             originals[index] = read
     for index, result in _pool(jobs, settings, options) if jobs else ():
         data, stat = originals.pop(index)

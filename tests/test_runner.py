@@ -15,12 +15,15 @@ import pytest
 from asynclint import runner
 from asynclint.config import Settings
 from asynclint.discovery import collect_files
+from asynclint.rule import Rule
 from asynclint.runner import Options, run
 
 BLOCKING = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
 
 
-def _misbehave(path: str, data: bytes, settings: Settings, fix: bool) -> object:
+def _misbehave(
+    path: str, data: bytes, settings: Settings, fix: bool, rules: tuple[type[Rule], ...] | None = None
+) -> object:
     name = Path(path).name
     if name.startswith("segv"):
         import ctypes
@@ -38,7 +41,7 @@ def _misbehave(path: str, data: bytes, settings: Settings, fix: bool) -> object:
         raise MemoryError
     if name.startswith("slow"):
         time.sleep(0.5)
-    return ORIGINAL_WORK(path, data, settings, fix)
+    return ORIGINAL_WORK(path, data, settings, fix, rules)
 
 
 ORIGINAL_WORK = runner._work

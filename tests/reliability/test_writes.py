@@ -179,14 +179,14 @@ from asynclint.cli import main
 
 work = runner._work
 
-def hooked(path, data, settings, fix):
+def hooked(path, data, settings, fix, rules=None):
     # The parent read every file before the pool started; the user now saves, deletes and moves.
     if os.path.basename(path) == "a_trigger.py":
         with open("edited.py", "a") as handle:
             handle.write("# saved by the user\\n")
         os.unlink("deleted.py")
         os.rename("moved.py", "moved-away.py")
-    return work(path, data, settings, fix)
+    return work(path, data, settings, fix, rules)
 
 runner._work = hooked
 sys.exit(main(["fix", "--no-cache", "-j", "1", "."]))
