@@ -24,7 +24,7 @@ from asynclint.config import ConfigError, Settings, load_settings, parse_target,
 
 if TYPE_CHECKING:
     from asynclint.output import View
-    from asynclint.rule import FileResult
+    from asynclint.runner import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # `--format` predates `--output-format` and spells `concise` as `text`; both set one value, so
@@ -427,13 +427,13 @@ def _fixes_applied(results: list[FileResult], settings: Settings) -> list[tuple[
     (the original's findings less the fixed file's; counted here, only when asked for)."""
     from collections import Counter
 
-    from asynclint.engine import lint_bytes
+    from asynclint.engine import Request, process
 
     applied = []
     for result in results:
         if result.new_data is None or result.original is None:
             continue
-        before = Counter((d.code, d.name) for d in lint_bytes(result.original, settings, result.path))
+        before = Counter((d.code, d.name) for d in process(Request(result.original, settings, result.path)).diagnostics)
         before.subtract((d.code, d.name) for d in result.diagnostics)
         table = {key: count for key, count in before.items() if count > 0}
         if table:

@@ -23,7 +23,7 @@ import libcst as cst
 from libcst.codemod import CodemodCommand, CodemodContext, SkipFile
 
 from asynclint.config import ConfigError, load_settings, parse_target
-from asynclint.engine import fix_text
+from asynclint.engine import Action, Request, process
 from asynclint.registry import all_rules
 from asynclint.rule import FixAvailability, Rule
 from asynclint.semantic.project import ProjectIndex
@@ -57,20 +57,20 @@ class RuleCodemod(CodemodCommand):
         self.project = ProjectIndex()  # for every file this command instance transforms
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        text = tree.code
         filename = self.context.filename
-        outcome = fix_text(text, self.settings, filename, self.project.view(filename))
+        request = Request(tree.code, self.settings, filename, action=Action.FIX, project=self.project.view(filename))
+        outcome = process(request)
         for d in outcome.diagnostics:
             if d.code in ("AIO001", "AIO002", "AIO003"):
                 self.warn(f"{d.code} {d.message}")
-        if outcome.text == text:
+        if outcome.new is None:
             return tree
         try:
-            outcome.text.encode(tree.encoding)
+            outcome.new.encode(tree.encoding)
         except UnicodeEncodeError as error:  # as `asynclint fix` does: leave the file as it is
             raise SkipFile(f"fixed code cannot be encoded as {tree.encoding} ({error})") from None
         # A module parsed from text is UTF-8; the file's own encoding (and BOM) must be kept.
-        return cst.parse_module(outcome.text).with_changes(encoding=tree.encoding)
+        return cst.parse_module(outcome.new).with_changes(encoding=tree.encoding)
 
 
 def _target_version(value: str) -> str:

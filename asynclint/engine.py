@@ -1,5 +1,11 @@
 """Source in, diagnostics (and fixed source) out.  The only place that parses or changes trees.
 
+One entry for every face: `process(Request) -> Outcome`.  A request says what to do with one
+file (lint it, fix it, or apply the fix of one finding) to its text or bytes; the outcome holds
+the diagnostics, the new source (None when unchanged) and the number of fixes applied.  Per
+request the rules are selected (the byte-level pre-check) once, bytes are decoded once, and one
+guard turns whatever fails into a file-level diagnostic, leaving the source as it was.
+
 Per file: one libcst parse, one walk of our own (`asynclint.semantic.Model`) that also collects the nodes the
 selected rules asked for, then each rule's `visit_<Node>` handlers run over those nodes.  Positions
 are computed only when something was reported.  Fixing repeats lint -> apply until nothing changes
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import ast
 import concurrent.futures
+import enum
 import itertools
 import os
 import re
@@ -28,13 +35,13 @@ import threading
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from asynclint._lazy import cst
 from asynclint.config import Settings
 from asynclint.positions import positions
-from asynclint.registry import all_rules, get_rule, handler_classes
-from asynclint.rule import Diagnostic, Fix, Rule, RuleContext
+from asynclint.registry import RegistryError, all_rules, get_rule, handler_classes
+from asynclint.rule import Diagnostic, Fix, Rule, RuleContext, Safety
 from asynclint.semantic import Model, ProjectIndex, ProjectView, Semantic
 from asynclint.source import SourceText, UndecodableSource, decode
 from asynclint.suppression import ALL as NOQA_ALL
@@ -103,9 +110,106 @@ def memory_limit() -> int | None:
     return None if soft == resource.RLIM_INFINITY else soft
 
 
-def is_candidate(content: bytes | str, settings: Settings, path: str | None = None) -> bool:
-    """Could any selected rule fire on this content? (The cheap byte-level pre-check.)"""
-    return bool(_selected(settings, path, content))
+# ------------------------------------------------------------------------------ requests
+class Action(enum.Enum):
+    """What a request asks of the engine."""
+
+    LINT = "lint"
+    FIX = "fix"
+    """Apply every applicable fix (the settings say which are), pass after pass."""
+    FIX_ONE = "fix-one"
+    """Apply the fix of one finding, unsafe ones too: the person chose it (an editor's quick fix)."""
+
+
+S = TypeVar("S", str, bytes)
+
+
+@dataclass(frozen=True)
+class Request(Generic[S]):
+    """One file's work for `process`."""
+
+    source: S
+    """The file's bytes (decoded here, and a fix encoded back as they were: PEP 263 cookie, BOM),
+    or its text, already decoded and without a BOM."""
+    settings: Settings
+    path: str | None = None
+    action: Action = Action.LINT
+    finding: tuple[str, int, int] | None = None
+    """For FIX_ONE, and only then: the finding whose fix to apply, as (code, line, column)."""
+    noqa: bool = True
+    """Honour `# noqa` comments (flake8 runs with them off when told to disable its own)."""
+    rules: tuple[type[Rule], ...] | None = None
+    """The rules to run, when the caller has already chosen them for this content with
+    `select_rules` (the runner does, before it hands a file to a worker); None: chosen here."""
+    project: ProjectView | None = None
+    """The file's view of its project index (other modules' coroutine functions), from the
+    caller's index; None: a fresh index for this request alone."""
+
+    def __post_init__(self) -> None:
+        if (self.action is Action.FIX_ONE) != (self.finding is not None):
+            raise ValueError("a Request names a finding exactly when its action is FIX_ONE")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[S]):
+    """What `process` made of a request."""
+
+    diagnostics: list[Diagnostic]
+    """In order of position.  LINT: the findings; FIX: the findings the fixes left; FIX_ONE: the
+    findings of the finding's code, before its fix.  With any file-level one (AIO001-AIO003)."""
+    new: S | None = None
+    """The source after fixing, as the request gave it (text, or bytes encoded as they were read);
+    None when nothing changed, always for LINT."""
+    fixed: int = 0
+    """How many fixes `new` holds."""
+
+
+def process(request: Request[S]) -> Outcome[S]:
+    """Do what the request asks for one file: select the rules (the pre-check), decode, parse,
+    lint and fix, each once.  Whatever fails in the file, or in asynclint outside its rule
+    catalogue, becomes a file-level diagnostic, and the source stays as it was."""
+    settings, path = request.settings, request.path
+    rules = select_rules(settings, path, request.source) if request.rules is None else request.rules
+    if request.finding is not None:
+        rules = tuple(rule for rule in rules if rule.CODE == request.finding[0])
+    if not rules:
+        return Outcome([])  # cannot contain a finding: not decoded, no thread hop, no libcst import
+    try:
+        text, source = _decoded(request.source)
+        if request.noqa and file_noqa_codes(text) is NOQA_ALL:
+            return Outcome([])
+        if request.project is None:  # one view for every fix pass
+            request = replace(request, project=ProjectIndex().view(path))
+        return _deep(_analyse, request, text, source, _checked(rules))
+    except RegistryError:
+        raise  # a bug in asynclint's catalogue: stop the run with its message (see `_checked`)
+    except _Stop as stop:
+        diagnostics = _report_file_level(settings, path, stop.diagnostic)
+    except RecursionError:
+        diagnostics = _report_file_level(settings, path, _file_diagnostic("AIO001", "too deeply nested to analyse"))
+    except MemoryError:
+        diagnostics = _report_file_level(settings, path, out_of_memory(memory_limit()))
+    except Exception as error:  # a bug outside the rules must not take down the host (flake8, a worker, an editor)
+        diagnostics = [internal_error(f"{type(error).__name__}: {error}")]
+    return Outcome(diagnostics)
+
+
+def lint_text(
+    text: str, settings: Settings, path: str | None = None, *, noqa: bool = True, project: ProjectView | None = None
+) -> list[Diagnostic]:
+    """The findings in source text (already decoded, no BOM): a LINT request's diagnostics."""
+    return process(Request(text, settings, path, noqa=noqa, project=project)).diagnostics
+
+
+def _decoded(source: str | bytes) -> tuple[str, SourceText | None]:
+    """The text to parse, and how to encode it back (None: the request gave text)."""
+    if isinstance(source, str):
+        return source, None
+    try:
+        decoded = decode(source)
+    except UndecodableSource as error:
+        raise _Stop(_file_diagnostic("AIO001", f"cannot decode: {error}")) from None
+    return decoded.text, decoded
 
 
 # ------------------------------------------------------------------------------ deep stack
@@ -270,12 +374,12 @@ def _handler_names(rule: type[Rule]) -> list[tuple[str, str]]:
     return names
 
 
-def _checked(rules: list[type[Rule]]) -> list[type[Rule]]:
+def _checked(rules: Sequence[type[Rule]]) -> Sequence[type[Rule]]:
     """The rules, once every `visit_<Node>` of theirs names a libcst node class.
 
-    Here, outside the per-file `try`, and not in the registry: checking needs libcst, which a
-    warm cached run never imports; a RegistryError is a bug in asynclint's catalogue and must
-    stop the run with its message, not become an AIO002 on every file."""
+    Just before a parse, and not in the registry: checking needs libcst, which a warm cached run
+    never imports.  A RegistryError is a bug in asynclint's catalogue and must stop the run with
+    its message, not become an AIO002 on every file: `process`'s guard lets it through."""
     for rule in rules:
         handler_classes(rule)
     return rules
@@ -297,6 +401,7 @@ def _lint_module(
     rules: Sequence[type[Rule]],
     noqa: bool,
     path: str | None = None,
+    *,
     project: ProjectView | None = None,
 ) -> _Pass:
     handlers: dict[type, list[tuple[type[Rule], Callable[[Any], None]]]] = {}
@@ -363,13 +468,16 @@ def _lint_module(
     return _Pass(module, model, diagnostics)
 
 
-def _selected(settings: Settings, path: str | None, content: bytes | str, *, precheck: bool = True) -> list[type[Rule]]:
-    """The selected rules that could fire on this content (the cheap byte-level pre-check).
+def select_rules(
+    settings: Settings, path: str | None, content: bytes | str, *, precheck: bool = True
+) -> tuple[type[Rule], ...]:
+    """The selected rules that could fire on this content (the cheap byte-level pre-check); none:
+    the file cannot have a finding, and need not even be decoded.
 
     `precheck=False` skips the pre-check (`TRIGGERS`, `NEEDS_COROUTINE`): every selected rule
     runs, which must never change a result (tests/test_meta.py holds the corpus to that)."""
     rules = settings.rules_for(all_rules(), path)
-    return [rule for rule in rules if _handler_names(rule) and (not precheck or rule.triggered(content))]
+    return tuple(rule for rule in rules if _handler_names(rule) and (not precheck or rule.triggered(content)))
 
 
 def _report_file_level(settings: Settings, path: str | None, diagnostic: Diagnostic) -> list[Diagnostic]:
@@ -384,56 +492,8 @@ def _report_file_level(settings: Settings, path: str | None, diagnostic: Diagnos
     return [diagnostic]
 
 
-def lint_text(
-    text: str, settings: Settings, path: str | None = None, *, noqa: bool = True, project: ProjectView | None = None
-) -> list[Diagnostic]:
-    """Lint source text (already decoded, no BOM)."""
-    rules = _selected(settings, path, text)
-    if not rules or (noqa and file_noqa_codes(text) is NOQA_ALL):
-        return []  # nothing to parse: no thread hop, no libcst import
-    return _deep(_lint_text, text, settings, path, noqa, _checked(rules), project)
-
-
-def _lint_text(
-    text: str,
-    settings: Settings,
-    path: str | None,
-    noqa: bool,
-    rules: Sequence[type[Rule]] | None = None,
-    project: ProjectView | None = None,
-) -> list[Diagnostic]:
-    rules = _checked(_selected(settings, path, text)) if rules is None else rules
-    if not rules:
-        return []
-    try:
-        module = _parse(text, path)
-        result = _lint_module(module, text, settings, rules, noqa, path, project)
-        diagnostics = _honest(result.diagnostics, module, text, settings, path)
-    except _Stop as stop:
-        return _report_file_level(settings, path, stop.diagnostic)
-    except RecursionError:
-        return _report_file_level(settings, path, _file_diagnostic("AIO001", "too deeply nested to analyse"))
-    except MemoryError:
-        return _report_file_level(settings, path, out_of_memory(memory_limit()))
-    except Exception as error:  # a bug outside the rules must not take down the host (flake8, a worker)
-        return [internal_error(f"{type(error).__name__}: {error}")]
-    return sorted(diagnostics, key=_order)
-
-
 def _order(d: Diagnostic) -> tuple[int, int, str]:
     return (d.line, d.column, d.code)
-
-
-def lint_bytes(
-    data: bytes, settings: Settings, path: str | None = None, *, noqa: bool = True, project: ProjectView | None = None
-) -> list[Diagnostic]:
-    if not _selected(settings, path, data):
-        return []  # cannot contain a finding: not even decoded
-    try:
-        source = decode(data)
-    except UndecodableSource as error:
-        return _report_file_level(settings, path, _file_diagnostic("AIO001", f"cannot decode: {error}"))
-    return lint_text(source.text, settings, path, noqa=noqa, project=project)
 
 
 # ------------------------------------------------------------------------------ fixing
@@ -529,125 +589,94 @@ def _insert_after_imports(module: libcst.Module, statements: list[str]) -> libcs
     return module.with_changes(body=[*body[:index], *new_nodes, *body[index:]])
 
 
-@dataclass
-class FixOutcome:
-    text: str
-    diagnostics: list[Diagnostic]
-    fixed: int
+# ------------------------------------------------------------------------------ one request
+class _Reverted(Exception):
+    """The fixes are not applied: the file keeps its source, and AIO002 says why (the message)."""
 
 
-def fix_text(text: str, settings: Settings, path: str | None = None, project: ProjectView | None = None) -> FixOutcome:
-    rules = _selected(settings, path, text)
-    if not rules or file_noqa_codes(text) is NOQA_ALL:
-        return FixOutcome(text, [], 0)
-    return _deep(_fix_text, text, settings, path, _checked(rules), project)
-
-
-def _fix_text(
-    text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], project: ProjectView | None = None
-) -> FixOutcome:
-    if project is None:
-        project = ProjectIndex().view(path)  # one view for every pass
-    original = text  # whatever fails below, this is what the file keeps
+def _analyse(request: Request[S], text: str, source: SourceText | None, rules: Sequence[type[Rule]]) -> Outcome[S]:
+    """Parse, lint and, if asked, fix (in the deep-stack thread; `process` guards it)."""
+    settings, path = request.settings, request.path
+    module = _parse(text, path)
+    first: _Pass = _lint_module(module, text, settings, rules, request.noqa, path, project=request.project)
+    if request.action is Action.LINT or _unfixable(module, text) is not None:
+        return Outcome(sorted(_honest(first.diagnostics, module, text, settings, path), key=_order))
     try:
-        module = _parse(text, path)
-        if _unfixable(module, text) is not None:
-            result = _lint_module(module, text, settings, rules, True, path, project)
-            return FixOutcome(text, sorted(_honest(result.diagnostics, module, text, settings, path), key=_order), 0)
-        fixed = 0
-        for _ in range(MAX_PASSES):
-            result = _lint_module(module, text, settings, rules, True, path, project)
-            chosen = _choose(result)
-            if not chosen:
-                break
-            try:
-                new_text = _apply(module, result.model, chosen).code
-                # With the original's parser config, so the output is read as the same grammar.
-                new_module = cst.parse_module(new_text, config=module.config_for_parsing)
-            except MemoryError:
-                raise
-            except Exception as error:
-                message = f"fix failed and was not applied: {type(error).__name__}: {error}"
-                return _unchanged(original, settings, path, rules, message)
-            if new_text == text:
-                break
-            text, module, fixed = new_text, new_module, fixed + len(chosen)
+        if request.finding is not None:
+            new_text, diagnostics, fixed = _fix_one(module, text, first, request.finding, path)
         else:
-            result = _lint_module(module, text, settings, rules, True, path, project)
-        # libcst re-parsed every pass's output above; compile() adds the checks it lacks (names
-        # bound twice, `await` outside a coroutine), but only where this Python compiles the
-        # original: code for a newer Python, or with a compile error of its own, cannot tell.
-        if text != original and _compiles(original, path):
-            try:
-                _quiet_compile(text, path)
-            except (SyntaxError, ValueError) as error:
-                message = f"fixes produced code that does not compile ({error}); file left unchanged"
-                return _unchanged(original, settings, path, rules, message)
-        return FixOutcome(text, sorted(result.diagnostics, key=_order), fixed)
-    except _Stop as stop:
-        return FixOutcome(original, _report_file_level(settings, path, stop.diagnostic), 0)
-    except RecursionError:
-        diagnostic = _file_diagnostic("AIO001", "too deeply nested to analyse")
-        return FixOutcome(original, _report_file_level(settings, path, diagnostic), 0)
-    except MemoryError:
-        return FixOutcome(original, _report_file_level(settings, path, out_of_memory(memory_limit())), 0)
-    except Exception as error:  # a bug outside the rules: report it, change nothing
-        return FixOutcome(original, [internal_error(f"{type(error).__name__}: {error}")], 0)
+            new_text, diagnostics, fixed = _fix_all(module, text, first, request, rules)
+    except _Reverted as reverted:
+        unfixed: list[Diagnostic] = [replace(d, applicable=False) for d in first.diagnostics]
+        return Outcome(sorted([*unfixed, _file_diagnostic("AIO002", str(reverted))], key=_order))
+    if new_text == text:
+        return Outcome(diagnostics)
+    if source is None:
+        return cast("Outcome[S]", Outcome(diagnostics, new_text, fixed))
+    try:
+        return cast("Outcome[S]", Outcome(diagnostics, source.encode(new_text), fixed))
+    except UnicodeEncodeError as error:
+        message = f"fixed code cannot be encoded as {source.encoding} ({error}); file left unchanged"
+        return Outcome([*sorted(first.diagnostics, key=_order), _file_diagnostic("AIO002", message)])
 
 
-def _unchanged(
-    text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], message: str
-) -> FixOutcome:
-    diagnostics = [replace(d, applicable=False) for d in _lint_text(text, settings, path, True, rules)]
-    return FixOutcome(text, sorted([*diagnostics, _file_diagnostic("AIO002", message)], key=_order), 0)
-
-
-def fix_one(text: str, settings: Settings, path: str | None, code: str, line: int, column: int) -> str | None:
-    """The text with just the fix of the finding `code` at line:column applied (for an editor's
-    quick fix), or None when there is no such fix or applying it would not compile.  Unsafe fixes
-    are allowed here: the person chose this one fix."""
-    rules = [rule for rule in _selected(settings, path, text) if rule.CODE == code]
-    if not rules:
-        return None
-    return _deep(_fix_one, text, settings, path, _checked(rules), line, column)
+def _fix_all(
+    module: libcst.Module, text: str, first: _Pass, request: Request[S], rules: Sequence[type[Rule]]
+) -> tuple[str, list[Diagnostic], int]:
+    """(text, the findings left, fixes applied) after lint -> apply until nothing changes, at most
+    `MAX_PASSES` times.  Raises _Reverted."""
+    original, result, fixed = text, first, 0
+    for _ in range(MAX_PASSES):
+        chosen = _choose(result)
+        if not chosen:
+            break
+        new_text, new_module = _applied(module, result.model, chosen)
+        if new_text == text:
+            break
+        text, module, fixed = new_text, new_module, fixed + len(chosen)
+        result = _lint_module(
+            module, text, request.settings, rules, request.noqa, request.path, project=request.project
+        )
+    if text != original:
+        _check_compiles(original, text, request.path)
+    return text, sorted(result.diagnostics, key=_order), fixed
 
 
 def _fix_one(
-    text: str, settings: Settings, path: str | None, rules: Sequence[type[Rule]], line: int, column: int
-) -> str | None:
-    try:
-        module = _parse(text, path)
-        if _unfixable(module, text) is not None:
-            return None
-        result = _lint_module(module, text, settings, rules, True, path)
-        fixes = [d.fix for d in result.diagnostics if (d.line, d.column) == (line, column) and d.fix is not None]
-        if not fixes or fixes[0].safety.value == "display-only":
-            return None
-        new_text = _apply(module, result.model, fixes[:1]).code
-        cst.parse_module(new_text, config=module.config_for_parsing)
-        if _compiles(text, path):
-            _quiet_compile(new_text, path)
-        return new_text
-    except Exception:
-        return None
+    module: libcst.Module, text: str, first: _Pass, finding: tuple[str, int, int], path: str | None
+) -> tuple[str, list[Diagnostic], int]:
+    """(text, the findings, 1) with the fix of `finding` applied, whatever the settings allow;
+    the text unchanged when that finding has no fix to apply.  Raises _Reverted."""
+    diagnostics = sorted(first.diagnostics, key=_order)
+    fixes = [d.fix for d in diagnostics if (d.code, d.line, d.column) == finding and d.fix is not None]
+    if not fixes or fixes[0].safety is Safety.DISPLAY_ONLY:
+        return text, diagnostics, 0
+    new_text, _ = _applied(module, first.model, fixes[:1])
+    _check_compiles(text, new_text, path)
+    return new_text, diagnostics, 1
 
 
-def fix_bytes(
-    data: bytes, settings: Settings, path: str | None = None, project: ProjectView | None = None
-) -> tuple[bytes | None, list[Diagnostic], int]:
-    """(new bytes or None when unchanged, remaining diagnostics, number of fixes applied)."""
-    if not _selected(settings, path, data):
-        return None, [], 0
+def _applied(module: libcst.Module, model: Model, fixes: Sequence[Fix]) -> tuple[str, libcst.Module]:
+    """The code with `fixes` applied, and its parse.  Raises _Reverted."""
     try:
-        source: SourceText = decode(data)
-    except UndecodableSource as error:
-        return None, _report_file_level(settings, path, _file_diagnostic("AIO001", f"cannot decode: {error}")), 0
-    outcome = fix_text(source.text, settings, path, project)
-    if outcome.text == source.text:
-        return None, outcome.diagnostics, 0
+        new_text = _apply(module, model, fixes).code
+        # With the original's parser config, so the output is read as the same grammar.
+        return new_text, cst.parse_module(new_text, config=module.config_for_parsing)
+    except MemoryError:
+        raise
+    except Exception as error:
+        raise _Reverted(f"fix failed and was not applied: {type(error).__name__}: {error}") from None
+
+
+def _check_compiles(original: str, new_text: str, path: str | None) -> None:
+    """Raises _Reverted when the fixed code does not compile.
+
+    libcst parsed the output; compile() adds the checks it lacks (names bound twice, `await`
+    outside a coroutine), but only where this Python compiles the original: code for a newer
+    Python, or with a compile error of its own, cannot tell."""
+    if not _compiles(original, path):
+        return
     try:
-        new_data = source.encode(outcome.text)
-    except UnicodeEncodeError as error:
-        message = f"fixed code cannot be encoded as {source.encoding} ({error}); file left unchanged"
-        return None, [*lint_bytes(data, settings, path, project=project), _file_diagnostic("AIO002", message)], 0
-    return new_data, outcome.diagnostics, outcome.fixed
+        _quiet_compile(new_text, path)
+    except (SyntaxError, ValueError) as error:
+        raise _Reverted(f"fixes produced code that does not compile ({error}); file left unchanged") from None

@@ -14,11 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
-from asynclint.rule import Diagnostic, FileResult
+from asynclint.rule import Diagnostic
 
 if TYPE_CHECKING:
     from asynclint.config import Settings
     from asynclint.rule import Rule
+    from asynclint.runner import FileResult
 
 JSON_SCHEMA_VERSION = 1
 _LINES = re.compile(r"\r\n|\r|\n")  # the line breaks the engine counts lines by
@@ -302,14 +303,15 @@ def _sarif_fixes(result: FileResult, view: View) -> dict[Diagnostic, list[dict[s
     text = view.source(result)
     if text is None:
         return {}
-    from asynclint.engine import fix_one
+    from asynclint.engine import Action, Request, process
 
     fixes: dict[Diagnostic, list[dict[str, object]]] = {}
     for d in result.diagnostics:
         if d.fix_safety not in ("safe", "unsafe"):
             continue
-        fixed = fix_one(text, view.settings, result.path, d.code, d.line, d.column)
-        if fixed is None or fixed == text:
+        finding = (d.code, d.line, d.column)
+        fixed = process(Request(text, view.settings, result.path, action=Action.FIX_ONE, finding=finding)).new
+        if fixed is None:
             continue
         title = d.fix_title if d.fix_safety == "safe" else f"{d.fix_title} (unsafe: review it)"
         change = {"artifactLocation": _artifact(result.path), "replacements": _replacements(text, fixed)}

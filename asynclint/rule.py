@@ -91,29 +91,6 @@ class Diagnostic:
 
 
 @dataclass
-class FileResult:
-    """What happened to one file."""
-
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    fixed: int = 0
-    """Number of fixes applied (fix mode)."""
-    new_data: bytes | None = None
-    """The fixed file's bytes, when fixing changed it."""
-    original: bytes | None = None
-    """The bytes before fixing, when fixing changed them (for --diff)."""
-    error: str | None = None
-    """The file could not be read at all (missing, a directory, no permission)."""
-    dependencies: list[tuple[str, str | None]] = field(default_factory=list, compare=False)
-    """Other files whose contents the findings depend on (project modules consulted), each with the
-    SHA-256 of the bytes read (None when only looked for), for the cache."""
-
-    @property
-    def internal_error(self) -> bool:
-        return any(d.code == "AIO002" for d in self.diagnostics)
-
-
-@dataclass
 class RuleContext:
     """What the engine hands every rule instance for one file."""
 

@@ -2,7 +2,7 @@
 
 Which files to check is `asynclint.discovery`'s answer.  The parent reads every file once,
 answers from the cache or the byte-level pre-check when it can, and sends the rest to worker
-processes, one file per worker at a time.  So when a worker dies
+processes with the rules that pre-check chose, one file per worker at a time.  So when a worker dies
 (a segfault in libcst's native parser), hangs past the per-file time limit, or fails in any way,
 the parent knows which file it was holding: that file gets an AIO002 diagnostic, the worker is
 replaced and the run goes on.  Results come back in input order whatever the pool does.  Only
@@ -24,18 +24,22 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from asynclint.cache import Cache, Signature, signature
 from asynclint.config import Settings
-from asynclint.rule import Diagnostic, FileResult
+from asynclint.rule import Diagnostic
 from asynclint.source import NotWritten, read_file, write_atomically
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
+    from asynclint.rule import Rule
     from asynclint.semantic.project import ProjectIndex
+
+    _Job = tuple[int, str, bytes, tuple[type[Rule], ...]]
+    """(index in the run, path, bytes, the rules the pre-check chose for them)."""
 
 # The engine (and through it libcst) and multiprocessing are imported only when a file needs
 # analysing: a warm run answered from the cache needs neither.
@@ -63,6 +67,29 @@ class Options:
     max_memory: int = 0  # bytes of address space per worker; 0: `worker_memory(workers)`
 
 
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    fixed: int = 0
+    """Number of fixes applied (fix mode)."""
+    new_data: bytes | None = None
+    """The fixed file's bytes, when fixing changed it."""
+    original: bytes | None = None
+    """The bytes before fixing, when fixing changed them (for --diff)."""
+    error: str | None = None
+    """The file could not be read at all (missing, a directory, no permission)."""
+    dependencies: list[tuple[str, str | None]] = field(default_factory=list, compare=False)
+    """Other files whose contents the findings depend on (project modules consulted), each with the
+    SHA-256 of the bytes read (None when only looked for), for the cache."""
+
+    @property
+    def internal_error(self) -> bool:
+        return any(d.code == "AIO002" for d in self.diagnostics)
+
+
 def worker_memory(workers: int) -> int | None:
     """Each worker's share of the address space: half the physical memory split among the workers
     (the parent, the page cache and the rest of the machine keep the other half), but at least
@@ -88,16 +115,22 @@ def _read(path: str) -> tuple[bytes, Signature] | str:
     return data, signature(stat, taken)
 
 
-def _work(path: str, data: bytes, settings: Settings, fix: bool, index: ProjectIndex) -> FileResult:
-    """What a worker does with one file (also run in-process for stdin), with the run's project index."""
-    from asynclint.engine import fix_bytes, lint_bytes
+def _work(
+    path: str,
+    data: bytes,
+    settings: Settings,
+    fix: bool,
+    index: ProjectIndex,
+    rules: tuple[type[Rule], ...] | None = None,
+) -> FileResult:
+    """What a worker does with one file (also run in-process for stdin), with the run's project
+    index; `rules` as the parent selected them for these bytes (None: selected here)."""
+    from asynclint.engine import Action, Request, process
 
     project = index.view(path)
-    if fix:
-        new_data, diagnostics, fixed = fix_bytes(data, settings, path, project)
-        result = FileResult(path, [d.portable() for d in diagnostics], fixed, new_data)
-    else:
-        result = FileResult(path, [d.portable() for d in lint_bytes(data, settings, path, project=project)])
+    action = Action.FIX if fix else Action.LINT
+    outcome = process(Request(data, settings, path, action=action, rules=rules, project=project))
+    result = FileResult(path, [d.portable() for d in outcome.diagnostics], outcome.fixed, outcome.new)
     if project is not None:
         result.dependencies = project.dependencies(path)
     return result
@@ -152,9 +185,9 @@ def _worker_main(connection: Connection, settings: Settings, fix: bool, parent: 
             return
         if job is None:
             return
-        index, path, data = job
+        index, path, data, rules = job
         try:
-            result = _work(path, data, settings, fix, project_index)
+            result = _work(path, data, settings, fix, project_index, rules)
         except MemoryError:
             from asynclint.engine import memory_limit, out_of_memory
 
@@ -179,10 +212,10 @@ class _Worker:
         self.job: tuple[int, str] | None = None
         self.deadline = 0.0
 
-    def give(self, index: int, path: str, data: bytes, timeout: float) -> None:
+    def give(self, index: int, path: str, data: bytes, rules: tuple[type[Rule], ...], timeout: float) -> None:
         self.job = (index, path)
         self.deadline = time.monotonic() + timeout
-        self.connection.send((index, path, data))
+        self.connection.send((index, path, data, rules))
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -230,7 +263,7 @@ def _death_message(code: int | None) -> str:
     return f"the worker exited unexpectedly (exit code {code})"
 
 
-def _pool(jobs: list[tuple[int, str, bytes]], settings: Settings, options: Options) -> Iterator[tuple[int, FileResult]]:
+def _pool(jobs: list[_Job], settings: Settings, options: Options) -> Iterator[tuple[int, FileResult]]:
     """Run jobs in worker processes; yields (index, result) as they finish."""
     if not jobs:
         return
@@ -293,7 +326,7 @@ def run(
     """Check (or fix) files; results in the order of `files`."""
     results: dict[int, FileResult] = {}
     cache = Cache.open(settings) if options.cache else None
-    jobs: list[tuple[int, str, bytes]] = []
+    jobs: list[_Job] = []
     originals: dict[int, tuple[bytes, Signature]] = {}
 
     def reusable(cached: list[Any] | None) -> bool:
@@ -314,14 +347,15 @@ def run(
         if reusable(cached):
             results[index] = FileResult(path, cached)
             continue
-        from asynclint.engine import is_candidate  # here, not at the top: a warm run never needs the engine
+        from asynclint.engine import select_rules  # here, not at the top: a warm run never needs the engine
 
-        if not is_candidate(data, settings, path):
+        rules = select_rules(settings, path, data)  # the pre-check, once: the worker is handed its answer
+        if not rules:
             results[index] = FileResult(path)
             if cache is not None:
                 cache.put(path, data, stat, [])
         else:
-            jobs.append((index, path, data))
+            jobs.append((index, path, data, rules))
             originals[index] = read
     for index, result in _pool(jobs, settings, options) if jobs else ():
         data, stat = originals.pop(index)
@@ -353,9 +387,9 @@ def _write(result: FileResult, data: bytes, settings: Settings) -> None:
         result.error = f"{result.path}: not fixed: {error}"
     except OSError as error:
         result.error = f"{result.path}: cannot write: {error.strerror or error}"
-    from asynclint.engine import lint_bytes
+    from asynclint.engine import Request, process
 
-    result.diagnostics = [d.portable() for d in lint_bytes(data, settings, result.path)]
+    result.diagnostics = [d.portable() for d in process(Request(data, settings, result.path)).diagnostics]
     result.new_data, result.original, result.fixed = None, None, 0
 
 

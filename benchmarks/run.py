@@ -41,13 +41,13 @@ ENVIRONMENTS = {
 PARSE_SCRIPT = """
 import sys, libcst
 from asynclint.config import Settings
-from asynclint.engine import is_candidate
+from asynclint.engine import select_rules
 from asynclint.discovery import collect_files
 files = collect_files(["."]).files
 only_candidates = sys.argv[1] == "candidates"
 for path in files:
     data = open(path, "rb").read()
-    if only_candidates and not is_candidate(data, Settings()):
+    if only_candidates and not select_rules(Settings(), path, data):
         continue
     try:
         libcst.parse_module(data)

@@ -1,4 +1,4 @@
-"""Shared by the fixture and case harnesses: annotation comments and per-fixture settings."""
+"""Shared by the fixture and case harnesses: annotation comments, per-fixture settings, fixing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from asynclint.config import Settings, parse_target
+from asynclint.engine import Action, Outcome, Request, process
 from asynclint.registry import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,11 @@ def settings_for(manifest: dict[str, Any], select: tuple[str, ...] = ("AIO",)) -
         target_version=parse_target(manifest["target-version"]) if "target-version" in manifest else (3, 10),
         blocking_calls=tuple(manifest.get("blocking-calls", ())),
     )
+
+
+def fix(text: str, settings: Settings, path: str | None = None) -> Outcome[str]:
+    """What `asynclint fix` makes of the text (`new` is None when it changes nothing)."""
+    return process(Request(text, settings, path, action=Action.FIX))
 
 
 def describe(counter: Counter[tuple[int, str]]) -> list[str]:

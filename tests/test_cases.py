@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from annotations import ROOT, annotations, describe, findings, load_manifest, settings_for
+from annotations import ROOT, annotations, describe, findings, fix, load_manifest, settings_for
 
-from asynclint.engine import fix_text, lint_text
+from asynclint.engine import lint_text
 
 CASES = sorted(p for p in (ROOT / "tests" / "cases").glob("*.py") if not p.name.endswith(".fixed.py"))
 
@@ -33,11 +33,12 @@ def test_case_findings(case: Path) -> None:
 def test_case_fixes(case: Path, update_fixtures: bool) -> None:
     fixed_path = case.with_name(case.stem + ".fixed.py")
     settings = _settings(case)
-    outcome = fix_text(case.read_text(encoding="utf-8"), settings, str(case))
+    text = case.read_text(encoding="utf-8")
+    fixed = fix(text, settings, str(case)).new or text
     if update_fixtures:
-        fixed_path.write_text(outcome.text, encoding="utf-8")
+        fixed_path.write_text(fixed, encoding="utf-8")
     if not fixed_path.exists():
         pytest.skip("no expected fix output for this case")
-    assert outcome.text == fixed_path.read_text(encoding="utf-8")
-    compile(outcome.text, str(fixed_path), "exec")
-    assert fix_text(outcome.text, settings).text == outcome.text, "fixing again must change nothing"
+    assert fixed == fixed_path.read_text(encoding="utf-8")
+    compile(fixed, str(fixed_path), "exec")
+    assert fix(fixed, settings).new is None, "fixing again must change nothing"

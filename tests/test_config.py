@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from annotations import fix
 
 from asynclint import cli
 from asynclint.config import ConfigError, Settings, load_settings, target_from_requires_python
-from asynclint.engine import fix_one, fix_text, lint_text
+from asynclint.engine import Action, Request, lint_text, process
 from asynclint.registry import get_rule
 
 SELECTION = [
@@ -138,16 +139,16 @@ EVERYTHING = Settings(unsafe_fixes=True, target_version=(3, 11))
 def test_file_level_directives(header: str, codes: set[str]) -> None:
     text = header + SOURCE
     assert {d.code for d in lint_text(text, EVERYTHING)} == codes
-    outcome = fix_text(text, EVERYTHING)  # the codemods and `fix`: a suppressed finding is not fixed
-    assert ("_background_tasks" in outcome.text) == ("AIO101" in codes)
-    assert ("asyncio.sleep" in outcome.text) == ("AIO201" in codes)
+    fixed = fix(text, EVERYTHING).new or text  # the codemods and `fix`: a suppressed finding is not fixed
+    assert ("_background_tasks" in fixed) == ("AIO101" in codes)
+    assert ("asyncio.sleep" in fixed) == ("AIO201" in codes)
 
 
 def test_quick_fixes_honour_file_level_directives() -> None:
     """The language server's quick fix goes through the same filter."""
     text = "# asynclint: noqa: AIO201\n" + SOURCE
-    assert fix_one(text, EVERYTHING, None, "AIO201", 8, 5) is None
-    assert fix_one(text, EVERYTHING, None, "AIO101", 7, 5) is not None
+    assert process(Request(text, EVERYTHING, action=Action.FIX_ONE, finding=("AIO201", 8, 5))).new is None
+    assert process(Request(text, EVERYTHING, action=Action.FIX_ONE, finding=("AIO101", 7, 5))).new is not None
 
 
 @pytest.mark.parametrize("comment", ["# noqa: aio201", "# NOQA:AIO201", "#noqa: AIO2", "# noqa"])

@@ -12,7 +12,7 @@ import pytest
 
 from asynclint import engine
 from asynclint.config import Settings
-from asynclint.engine import fix_bytes, fix_text, lint_bytes, lint_text
+from asynclint.engine import Action, Outcome, Request, lint_text, process
 from asynclint.rules.blocking.blocking_sleep import BlockingSleep
 from asynclint.runner import Options, run
 from asynclint.semantic import Semantic
@@ -26,6 +26,14 @@ FIXED = "import time\nimport asyncio\n\nasync def main():\n    await asyncio.sle
 
 def codes(diagnostics: list) -> list[str]:
     return [d.code for d in diagnostics]
+
+
+def fix(source: str | bytes, settings: Settings, path: str | None = None) -> Outcome:
+    return process(Request(source, settings, path, action=Action.FIX))
+
+
+def lint(data: bytes, settings: Settings) -> list:
+    return process(Request(data, settings)).diagnostics
 
 
 # -- bad input --------------------------------------------------------------------------------
@@ -42,11 +50,11 @@ def test_valid_python_libcst_rejects_is_reported_as_such() -> None:
 
 
 def test_undecodable_and_binary_files() -> None:
-    (d,) = lint_bytes(b"x = '\xff\xfe'\nasync def f(): pass\n", Settings())
+    (d,) = lint(b"x = '\xff\xfe'\nasync def f(): pass\n", Settings())
     assert d.code == "AIO001" and "cannot decode" in d.message
-    (d,) = lint_bytes(b"\x00\x01binary async def", Settings())
+    (d,) = lint(b"\x00\x01binary async def", Settings())
     assert d.code == "AIO001" and "binary" in d.message
-    assert fix_bytes(b"x = '\xff'\nasync def f(): pass\n", UNSAFE)[0] is None
+    assert fix(b"x = '\xff'\nasync def f(): pass\n", UNSAFE).new is None
 
 
 def test_aio001_can_be_ignored_per_file() -> None:
@@ -63,19 +71,18 @@ def test_deeply_nested_code_is_analysed() -> None:
 
 # -- fixing keeps the file's bytes conventions -------------------------------------------------
 def test_fix_keeps_crlf() -> None:
-    new, _, fixed = fix_bytes(BLOCKING.replace("\n", "\r\n").encode(), UNSAFE)
-    assert fixed == 1
-    assert new == FIXED.replace("\n", "\r\n").encode()
+    outcome = fix(BLOCKING.replace("\n", "\r\n").encode(), UNSAFE)
+    assert outcome.fixed == 1
+    assert outcome.new == FIXED.replace("\n", "\r\n").encode()
 
 
 def test_fix_keeps_bom() -> None:
-    new, _, _ = fix_bytes(codecs.BOM_UTF8 + BLOCKING.encode(), UNSAFE)
-    assert new == codecs.BOM_UTF8 + FIXED.encode()
+    assert fix(codecs.BOM_UTF8 + BLOCKING.encode(), UNSAFE).new == codecs.BOM_UTF8 + FIXED.encode()
 
 
 def test_fix_keeps_pep263_encoding() -> None:
     source = "# -*- coding: latin-1 -*-\n" + BLOCKING + "NAME = 'café'\n"
-    new, _, _ = fix_bytes(source.encode("latin-1"), UNSAFE)
+    new = fix(source.encode("latin-1"), UNSAFE).new
     assert new is not None
     assert new.decode("latin-1") == "# -*- coding: latin-1 -*-\n" + FIXED + "NAME = 'café'\n"
 
@@ -96,24 +103,24 @@ def test_fix_file_keeps_mode_and_writes_through_symlinks(tmp_path: Path) -> None
 
 def test_fix_refuses_what_libcst_cannot_reproduce() -> None:
     source = BLOCKING.rstrip("\n") + "\r"  # a final lone CR
-    outcome = fix_text(source, UNSAFE)
-    assert outcome.text == source
+    outcome = fix(source, UNSAFE)
+    assert outcome.new is None
     assert codes(outcome.diagnostics) == ["AIO003", "AIO201"]  # the file cannot be fixed: not an internal error
     assert not any(d.applicable for d in outcome.diagnostics)
 
 
 def test_only_safe_fixes_without_unsafe_fixes() -> None:
-    assert fix_text(BLOCKING, Settings()).text == BLOCKING
-    assert fix_text(BLOCKING, Settings(extend_safe_fixes=("AIO201",))).text == FIXED
+    assert fix(BLOCKING, Settings()).new is None
+    assert fix(BLOCKING, Settings(extend_safe_fixes=("AIO201",))).new == FIXED
 
 
 def test_outer_fix_wins_and_inner_fix_follows_next_pass() -> None:
     source = "import asyncio, time\n\nasync def main(wrap):\n    asyncio.create_task(wrap(time.sleep(1)))\n"
-    outcome = fix_text(source, UNSAFE)
-    assert outcome.fixed == 2
-    assert "task = asyncio.create_task(wrap(await asyncio.sleep(1)))" in outcome.text
-    assert "_background_tasks.add(task)" in outcome.text
-    assert fix_text(outcome.text, UNSAFE).text == outcome.text
+    outcome = fix(source, UNSAFE)
+    assert outcome.fixed == 2 and outcome.new is not None
+    assert "task = asyncio.create_task(wrap(await asyncio.sleep(1)))" in outcome.new
+    assert "_background_tasks.add(task)" in outcome.new
+    assert fix(outcome.new, UNSAFE).new is None
 
 
 def test_noqa_suppresses_findings_and_their_fixes() -> None:
@@ -129,7 +136,8 @@ def test_noqa_suppresses_findings_and_their_fixes() -> None:
     source = "\n".join(lines) + "\n"
     assert [d.line for d in lint_text(source, Settings())] == [6, 7]
     assert lint_text(source, Settings(), noqa=False)[0].line == 3
-    fixed = fix_text(source, UNSAFE).text
+    fixed = fix(source, UNSAFE).new
+    assert fixed is not None
     assert "time.sleep(1)  # noqa" in fixed and "await asyncio.sleep(5)" in fixed
 
 
@@ -152,8 +160,8 @@ def test_fix_that_does_not_compile_is_reverted(monkeypatch: pytest.MonkeyPatch) 
     # Pretend AIO201 also fires in sync code: its `await` would not compile there.
     monkeypatch.setattr(Semantic, "enclosing_coroutine", lambda self, node: self.module_scope)
     source = "import time\ntime.sleep(1)  # no async def here\n"
-    outcome = fix_text(source, UNSAFE)
-    assert outcome.text == source
+    outcome = fix(source, UNSAFE)
+    assert outcome.new is None and outcome.fixed == 0
     assert "AIO002" in codes(outcome.diagnostics)
 
 
@@ -169,13 +177,14 @@ def test_importing_asynclint_does_not_import_libcst() -> None:
 
 def test_module_level_insert_goes_after_docstring_and_imports() -> None:
     source = '"""Doc."""\nfrom __future__ import annotations\nimport asyncio\nX = 1\n\nasync def f():\n    asyncio.create_task(f())\n'
-    text = fix_text(source, Settings()).text
+    text = fix(source, Settings()).new
+    assert text is not None
     assert text.startswith(
         '"""Doc."""\nfrom __future__ import annotations\nimport asyncio\n\n_background_tasks = set()\n\nX = 1\n'
     )
     # A second dangling task later reuses the same set.
-    again = fix_text(text + "\nasync def g():\n    asyncio.create_task(f())\n", Settings()).text
-    assert again.count("_background_tasks = set()") == 1
+    again = fix(text + "\nasync def g():\n    asyncio.create_task(f())\n", Settings()).new
+    assert again is not None and again.count("_background_tasks = set()") == 1
 
 
 def test_failed_write_is_an_error_and_leaves_the_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -224,9 +233,10 @@ def test_files_that_cannot_have_findings_are_not_parsed() -> None:
     code = (
         "import sys\n"
         "from asynclint.config import Settings\n"
-        "from asynclint.engine import lint_bytes, fix_bytes\n"
-        "assert lint_bytes(b'def f(:\\n', Settings()) == []\n"
-        "assert fix_bytes(b'import time\\ntime.sleep(1)\\n', Settings(unsafe_fixes=True)) == (None, [], 0)\n"
+        "from asynclint.engine import Action, Outcome, Request, process\n"
+        "assert process(Request(b'def f(:\\n', Settings())) == Outcome([])\n"
+        "fix = Request(b'import time\\ntime.sleep(1)\\n', Settings(unsafe_fixes=True), action=Action.FIX)\n"
+        "assert process(fix) == Outcome([])\n"
         "print('libcst' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -239,8 +249,8 @@ def test_a_bug_outside_the_rules_is_aio002_not_an_exception(monkeypatch: pytest.
 
     monkeypatch.setattr(engine, "Model", broken)
     assert codes(lint_text(BLOCKING, Settings())) == ["AIO002"]
-    outcome = fix_text(BLOCKING, UNSAFE)
-    assert outcome.text == BLOCKING and codes(outcome.diagnostics) == ["AIO002"]
+    outcome = fix(BLOCKING, UNSAFE)
+    assert outcome.new is None and codes(outcome.diagnostics) == ["AIO002"]
 
 
 def test_a_failure_in_a_later_fix_pass_keeps_the_original(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -254,12 +264,12 @@ def test_a_failure_in_a_later_fix_pass_keeps_the_original(monkeypatch: pytest.Mo
         return real(*args, **kwargs)
 
     monkeypatch.setattr(engine, "_lint_module", second_pass_fails)
-    outcome = fix_text(BLOCKING, UNSAFE)
-    assert outcome.text == BLOCKING and codes(outcome.diagnostics) == ["AIO002"]
+    outcome = fix(BLOCKING, UNSAFE)
+    assert outcome.new is None and codes(outcome.diagnostics) == ["AIO002"]
 
 
 def test_fixing_prints_no_syntax_warnings_about_the_users_code() -> None:
     source = BLOCKING + "\nflag = 1 is not 2\n"
-    code = f"from asynclint.engine import fix_text\nfrom asynclint.config import Settings\nfix_text({source!r}, Settings(unsafe_fixes=True))\n"
+    code = f"from asynclint.engine import Action, Request, process\nfrom asynclint.config import Settings\nprocess(Request({source!r}, Settings(unsafe_fixes=True), action=Action.FIX))\n"
     out = subprocess.run([sys.executable, "-W", "default", "-c", code], capture_output=True, text=True, check=True)
     assert out.stderr == ""

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from annotations import ROOT, annotations, describe, findings, load_manifest, settings_for
+from annotations import ROOT, annotations, describe, findings, fix, load_manifest, settings_for
 
-from asynclint.engine import fix_text, lint_text
+from asynclint.engine import lint_text
 
 FIXTURES = sorted(p for p in (ROOT / "fixtures").iterdir() if p.is_dir())
 RUN_TIMEOUT = 60  # seconds; each program is meant to take well under one
@@ -39,12 +39,12 @@ def test_fix_produces_after(fixture: Path, update_fixtures: bool) -> None:
     manifest = load_manifest(fixture / "fixture.toml")
     if manifest.get("after") == "manual":
         pytest.skip("after.py is written by hand for a rule without a fix")
-    outcome = fix_text(_read(fixture / "before.py"), settings_for(manifest), str(fixture / "before.py"))
-    assert outcome.fixed > 0, "the fixture's fixes should apply"
+    outcome = fix(_read(fixture / "before.py"), settings_for(manifest), str(fixture / "before.py"))
+    assert outcome.new is not None and outcome.fixed > 0, "the fixture's fixes should apply"
     after = fixture / "after.py"
     if update_fixtures:
-        after.write_text(outcome.text, encoding="utf-8")
-    assert outcome.text == _read(after)
+        after.write_text(outcome.new, encoding="utf-8")
+    assert outcome.new == _read(after)
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=_ids(FIXTURES))
@@ -54,7 +54,7 @@ def test_after_is_clean_and_stable(fixture: Path) -> None:
     text = _read(fixture / "after.py")
     got = findings(lint_text(text, settings, str(fixture / "after.py")))
     assert describe(got) == describe(annotations(text, "expect"))
-    assert fix_text(text, settings).text == text, "fixing after.py again must change nothing"
+    assert fix(text, settings).new is None, "fixing after.py again must change nothing"
 
 
 def _run(path: Path, *flags: str) -> subprocess.CompletedProcess[str]:

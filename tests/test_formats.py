@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 
 from asynclint.output import _github_data, _github_property
-from asynclint.rule import Diagnostic, FileResult
+from asynclint.rule import Diagnostic
+from asynclint.runner import FileResult
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 BLOCKING = "import time\n\n\nasync def main():\n    time.sleep(1)\n"

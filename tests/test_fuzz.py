@@ -12,11 +12,12 @@ import warnings
 
 import hypothesmith
 import pytest
+from annotations import fix
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asynclint.config import Settings
-from asynclint.engine import fix_text, lint_text
+from asynclint.engine import lint_text
 
 # hypothesmith compiles the programs it generates; their SyntaxWarnings are not ours.
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
@@ -43,11 +44,11 @@ def _compiles(code: str) -> bool:
 def _check_properties(code: str) -> None:
     diagnostics = lint_text(code, EVERYTHING)
     assert not [d for d in diagnostics if d.code == "AIO002"], diagnostics
-    outcome = fix_text(code, EVERYTHING)
+    outcome = fix(code, EVERYTHING)
     assert not [d for d in outcome.diagnostics if d.code == "AIO002"], outcome.diagnostics
-    if outcome.text != code:
-        assert _compiles(outcome.text), outcome.text
-        assert fix_text(outcome.text, EVERYTHING).text == outcome.text, "fixing again must change nothing"
+    if outcome.new is not None:
+        assert _compiles(outcome.new), outcome.new
+        assert fix(outcome.new, EVERYTHING).new is None, "fixing again must change nothing"
 
 
 @pytest.mark.slow
@@ -130,5 +131,5 @@ def test_asyncio_programs(code: str) -> None:
         return
     _check_properties(code)
     # The fixes leave nothing they could fix behind: only unfixable findings may remain.
-    outcome = fix_text(code, EVERYTHING)
+    outcome = fix(code, EVERYTHING)
     assert all(not d.applicable for d in outcome.diagnostics), outcome.diagnostics

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from annotations import ROOT, corpus, load_manifest, settings_for
+from annotations import ROOT, corpus, fix, load_manifest, settings_for
 
 from asynclint import engine
 from asynclint.config import Settings
 from asynclint.docs import render_readme, rule_pages
-from asynclint.engine import fix_text, lint_text
+from asynclint.engine import Action, Request, lint_text, process
 from asynclint.registry import RegistryError, all_rules, check_handler_names, handler_classes
 from asynclint.rule import DOC_SECTIONS, Diagnostic, FixAvailability, Rule, Safety
 
@@ -83,7 +83,7 @@ def test_a_visit_of_no_libcst_node_class_is_rejected(monkeypatch: pytest.MonkeyP
     with pytest.raises(RegistryError, match=message):
         lint_text("x = 1\n", Settings(select=("AIO998",)))
     with pytest.raises(RegistryError, match=message):
-        fix_text("x = 1\n", Settings(select=("AIO998",)))
+        fix("x = 1\n", Settings(select=("AIO998",)))
 
 
 def test_a_leave_handler_is_rejected() -> None:
@@ -147,17 +147,10 @@ def test_the_pre_check_never_changes_a_result(path: Path, settings: Settings) ->
     `NEEDS_COROUTINE`), each file lints and fixes exactly as it does normally: a wrong trigger
     word would otherwise be a silent missed alarm."""
     text = path.read_text(encoding="utf-8")
-    every = engine._checked(engine._selected(settings, str(path), text, precheck=False))
-    assert engine._deep(engine._lint_text, text, settings, str(path), True, every) == lint_text(
-        text, settings, str(path)
-    )
-    unfiltered = engine._deep(engine._fix_text, text, settings, str(path), every)
-    normal = fix_text(text, settings, str(path))
-    assert (unfiltered.text, unfiltered.diagnostics, unfiltered.fixed) == (
-        normal.text,
-        normal.diagnostics,
-        normal.fixed,
-    )
+    every = engine.select_rules(settings, str(path), text, precheck=False)
+    for action in (Action.LINT, Action.FIX):
+        unfiltered = process(Request(text, settings, str(path), action=action, rules=every))
+        assert unfiltered == process(Request(text, settings, str(path), action=action))
 
 
 @pytest.mark.parametrize("rule", VISITING, ids=[r.CODE for r in VISITING])
@@ -186,7 +179,7 @@ def test_docstring_examples_run(rule: type[Rule]) -> None:
     assert any(d.code == rule.CODE for d in lint_text(example, settings))
     assert not any(d.code == rule.CODE for d in lint_text(instead, settings))
     if rule.FIX_AVAILABILITY is not FixAvailability.NONE:
-        assert fix_text(example, settings).text == instead
+        assert fix(example, settings).new == instead
 
 
 FIXING = [rule for rule in VISITING if rule.FIX_AVAILABILITY is not FixAvailability.NONE]
@@ -201,7 +194,7 @@ def test_unsafe_fixes_wait_for_unsafe_fixes(rule: type[Rule]) -> None:
     assert example
     found = [d for d in lint_text(example, settings) if d.code == rule.CODE]
     assert found and all(d.fix_safety == rule.FIX_SAFETY.value for d in found if d.fix_safety)  # type: ignore[union-attr]
-    changed = fix_text(example, settings).text != example
+    changed = fix(example, settings).new is not None
     assert changed == (rule.FIX_SAFETY.value == "safe")  # type: ignore[union-attr]
     assert all(d.applicable == changed for d in found if d.fix_safety)
 

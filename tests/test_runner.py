@@ -20,7 +20,7 @@ from asynclint.runner import Options, run
 BLOCKING = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
 
 
-def _misbehave(path: str, data: bytes, settings: Settings, fix: bool, index: object) -> object:
+def _misbehave(path: str, data: bytes, settings: Settings, fix: bool, *rest: object) -> object:
     name = Path(path).name
     if name.startswith("segv"):
         import ctypes
@@ -38,7 +38,7 @@ def _misbehave(path: str, data: bytes, settings: Settings, fix: bool, index: obj
         raise MemoryError
     if name.startswith("slow"):
         time.sleep(0.5)
-    return ORIGINAL_WORK(path, data, settings, fix, index)
+    return ORIGINAL_WORK(path, data, settings, fix, *rest)
 
 
 ORIGINAL_WORK = runner._work

@@ -34,7 +34,7 @@ from pygls.uris import to_fs_path as uri_to_path
 from pygls.workspace import TextDocument
 
 from asynclint import __version__
-from asynclint.engine import fix_one, fix_text
+from asynclint.engine import Action, Request, process
 from asynclint.lsp.linting import DEBOUNCE_SECONDS, QUIET_SECONDS, Linter, Result, Snapshot
 from asynclint.lsp.settings import SettingsStore
 from asynclint.lsp.text import LineIndex, minimal_edits
@@ -389,14 +389,15 @@ def _register(server: AsyncLintServer) -> None:
         source, path = document.source, document.path or None
         settings = server.settings.for_path(path)
         if data.get("all"):
-            new_text: str | None = (await asyncio.to_thread(fix_text, source, settings, path)).text
+            request = Request(source, settings, path, action=Action.FIX, project=server.linter.project.view(path))
         elif isinstance(data.get("line"), int) and isinstance(data.get("column"), int):
-            new_text = await asyncio.to_thread(
-                fix_one, source, settings, path, str(data.get("code")), data["line"], data["column"]
-            )
+            finding = (str(data.get("code")), data["line"], data["column"])
+            project = server.linter.project.view(path)
+            request = Request(source, settings, path, action=Action.FIX_ONE, finding=finding, project=project)
         else:
             return action
-        if new_text is None or new_text == source or not server.is_open(uri):
+        new_text = (await asyncio.to_thread(process, request)).new
+        if new_text is None or not server.is_open(uri):
             return action
         edits = minimal_edits(source, new_text, server.workspace.position_codec)
         action.edit = _workspace_edit(document, edits)

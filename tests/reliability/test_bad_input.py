@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from asynclint.config import Settings
-from asynclint.engine import fix_text, lint_text
+from asynclint.engine import Action, Request, lint_text, process
 
 BLOCKING = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
 FIXED_CALL = "await asyncio.sleep(1)"
@@ -66,8 +66,8 @@ def test_unfixable_file_is_never_marked_fixable_and_fix_agrees(name: str) -> Non
     found = lint_text(text, UNSAFE)
     assert [d.code for d in found] == ["AIO003", "AIO201"]
     assert not any(d.applicable for d in found)
-    outcome = fix_text(text, UNSAFE)
-    assert outcome.text == text and outcome.fixed == 0
+    outcome = process(Request(text, UNSAFE, action=Action.FIX))
+    assert outcome.new is None and outcome.fixed == 0
     assert [(d.code, d.message, d.applicable) for d in outcome.diagnostics] == [
         (d.code, d.message, d.applicable) for d in found
     ]
@@ -77,7 +77,7 @@ def test_unfixable_file_without_applicable_fixes_gets_no_aio003() -> None:
     # AIO201's fix is unsafe: without --unsafe-fixes nothing would be fixed, so nothing to explain.
     text = UNFIXABLE["cr_only_line_endings"]
     assert [d.code for d in lint_text(text, Settings())] == ["AIO201"]
-    assert [d.code for d in fix_text(text, Settings()).diagnostics] == ["AIO201"]
+    assert [d.code for d in process(Request(text, Settings(), action=Action.FIX)).diagnostics] == ["AIO201"]
 
 
 def test_unfixable_files_exit_1_in_check_and_fix_and_stay_untouched(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ import pytest
 from asynclint import engine, runner
 from asynclint.cache import RACY, RACY_NS, signature
 from asynclint.config import Settings
+from asynclint.rule import Rule
 from asynclint.runner import Options, run
 
 SOURCE = "import asyncio\nimport time\n\n\nasync def main():\n    loop = asyncio.get_event_loop()\n    time.sleep(1)\n    return loop\n"
@@ -94,15 +95,15 @@ def test_an_edit_made_while_check_runs_is_seen_by_the_next_run(tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     path = tmp_path / "m.py"
     path.write_text(SOURCE)
-    real = engine.is_candidate
+    real = engine.select_rules
 
-    def edit_after_reading(data: bytes, settings: Settings, name: str | None = None) -> bool:
+    def edit_after_reading(settings: Settings, name: str | None, data: bytes) -> tuple[type[Rule], ...]:
         path.write_text("x = 1\n")  # the user saves right after asynclint read the file
-        return real(data, settings, name)
+        return real(settings, name, data)
 
-    monkeypatch.setattr(engine, "is_candidate", edit_after_reading)
+    monkeypatch.setattr(engine, "select_rules", edit_after_reading)
     assert found(path) == FINDINGS  # the bytes that were read
-    monkeypatch.setattr(engine, "is_candidate", real)
+    monkeypatch.setattr(engine, "select_rules", real)
     assert found(path) == []
     assert found(path) == []
 

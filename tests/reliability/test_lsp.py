@@ -32,7 +32,7 @@ from lsprotocol import types as t
 from pygls.lsp.client import LanguageClient
 
 from asynclint.config import Settings
-from asynclint.engine import fix_one
+from asynclint.engine import Action, Request, process
 from asynclint.lsp import to_lsp
 from asynclint.lsp.text import LineIndex, minimal_edits
 from asynclint.rule import Diagnostic
@@ -285,7 +285,10 @@ def test_code_actions_resolve_lazily_to_minimal_edits(tmp_path: Path) -> None:
             (change,) = resolved.edit.document_changes
             assert all(e.range.end.line - e.range.start.line <= 2 for e in change.edits)
             fixed = apply(text, change.edits)
-            assert fixed == fix_one(text, Settings(), str(tmp_path / "app.py"), "AIO101", 6, 14)
+            quick_fix = Request(
+                text, Settings(), str(tmp_path / "app.py"), action=Action.FIX_ONE, finding=("AIO101", 6, 14)
+            )
+            assert fixed == process(quick_fix).new
 
             (fix_all,) = await s.actions(uri, [], only=["source.fixAll"])
             assert fix_all.edit is None
