@@ -85,12 +85,21 @@ PEERS = {
 MAPPING: list[tuple[str, tuple[str, ...], dict[str, tuple[str, ...]]]] = [
     ("dangling task", ("AIO101",), {"ruff": ("RUF006",), "flake8-async": ("ASYNC300",)}),
     ("time.sleep in a coroutine", ("AIO201",), {"ruff": ("ASYNC251",), "flake8-async": ("ASYNC251",)}),
-    ("blocking call (HTTP, processes, input)", ("AIO202",), {
-        "ruff": ("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC250"),
-        "flake8-async": ("ASYNC210", "ASYNC211", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC250")}),
+    (
+        "blocking call (HTTP, processes, input)",
+        ("AIO202",),
+        {
+            "ruff": ("ASYNC210", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC250"),
+            "flake8-async": ("ASYNC210", "ASYNC211", "ASYNC212", "ASYNC220", "ASYNC221", "ASYNC222", "ASYNC250"),
+        },
+    ),
     ("blocking file I/O", ("AIO203",), {"ruff": ("ASYNC230", "ASYNC240"), "flake8-async": ("ASYNC230", "ASYNC240")}),
     ("cancellation swallowed", ("AIO603",), {"flake8-async": ("ASYNC103", "ASYNC104")}),
-    ("coroutine never awaited", ("AIO401", "AIO402", "AIO403"), {"pyright": ("reportUnusedCoroutine", "never-awaited")}),
+    (
+        "coroutine never awaited",
+        ("AIO401", "AIO402", "AIO403"),
+        {"pyright": ("reportUnusedCoroutine", "never-awaited")},
+    ),
 ]
 # pyright's other never-awaited diagnostic: a coroutine used as a truth value (reported under
 # reportUnnecessaryComparison, which basic mode leaves off, so the config turns it on; the rest of
@@ -104,6 +113,7 @@ def sh(argv: list[str], **kw) -> subprocess.CompletedProcess:
 
 # ---------------------------------------------------------------- building
 
+
 def build_corpus(rebuild: bool) -> None:
     CORPUS.mkdir(parents=True, exist_ok=True)
     for name, (requirement, source) in PACKAGES.items():
@@ -114,26 +124,54 @@ def build_corpus(rebuild: bool) -> None:
         shutil.rmtree(target, ignore_errors=True)
         print(f"corpus: {requirement} ({source})", file=sys.stderr)
         if source == "wheel":
-            sh([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile",
-                "--target", str(target), requirement], stdout=subprocess.DEVNULL)
+            sh(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--no-deps",
+                    "--no-compile",
+                    "--target",
+                    str(target),
+                    requirement,
+                ],
+                stdout=subprocess.DEVNULL,
+            )
             for extra in list(target.iterdir()):
                 if extra.name.endswith((".dist-info", ".egg-info")) or extra.name in ("bin", "__pycache__"):
                     shutil.rmtree(extra) if extra.is_dir() else extra.unlink()
         else:
             download = WORK / "sdists"
             download.mkdir(parents=True, exist_ok=True)
-            sh([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-                "-d", str(download), requirement], stdout=subprocess.DEVNULL)
+            sh(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--quiet",
+                    "--no-deps",
+                    "--no-binary",
+                    ":all:",
+                    "-d",
+                    str(download),
+                    requirement,
+                ],
+                stdout=subprocess.DEVNULL,
+            )
             dist, version = requirement.split("==")
             archive = next(download.glob(f"{dist.replace('-', '_')}-{version}.tar.gz"), None) or next(
-                download.glob(f"{dist}-{version}.tar.gz"))
+                download.glob(f"{dist}-{version}.tar.gz")
+            )
             target.mkdir(parents=True)
             with tarfile.open(archive) as tar:
-                top = f"{archive.name[:-len('.tar.gz')]}/"
+                top = f"{archive.name[: -len('.tar.gz')]}/"
                 keep = (f"{top}{dist}/", f"{top}tests/")
                 members = [m for m in tar.getmembers() if m.name.startswith(keep) and (m.isfile() or m.isdir())]
                 for member in members:
-                    member.name = member.name[len(top):]
+                    member.name = member.name[len(top) :]
                 tar.extractall(target, members=members, filter="data")
         for skip in SKIP_DIRS.get(name, []):
             shutil.rmtree(target / skip, ignore_errors=True)
@@ -187,6 +225,7 @@ def tool_version(tool: str) -> str:
 
 # ---------------------------------------------------------------- running
 
+
 @dataclass
 class Finding:
     tool: str
@@ -238,25 +277,55 @@ def run_asynclint(files: list[str], jobs: int) -> Run:
     config = SCRATCH / "pyproject.toml"
     config.write_text("[tool.asynclint]\n")  # an empty table: the defaults, and no project's settings
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    argv = [sys.executable, "-m", "asynclint", "check", "--output-format", "json", "--select", "ALL",
-            "--no-cache", "--config", str(config), "-j", str(jobs), "-q", *files]
+    argv = [
+        sys.executable,
+        "-m",
+        "asynclint",
+        "check",
+        "--output-format",
+        "json",
+        "--select",
+        "ALL",
+        "--no-cache",
+        "--config",
+        str(config),
+        "-j",
+        str(jobs),
+        "-q",
+        *files,
+    ]
     done, wall, cpu = timed(argv, CORPUS, env)
     if done.returncode not in (0, 1):
         raise SystemExit(f"asynclint failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
-    findings = [Finding("asynclint", d["code"], rel(d["path"]), d["line"], d["message"])
-                for d in json.loads(done.stdout)]
+    findings = [
+        Finding("asynclint", d["code"], rel(d["path"]), d["line"], d["message"]) for d in json.loads(done.stdout)
+    ]
     return Run("asynclint", tool_version("asynclint"), wall, cpu, findings)
 
 
 def run_ruff(files: list[str], jobs: int) -> Run:
     ruff = ENV / "ruff" / "bin" / "ruff"
-    argv = [str(ruff), "check", "--isolated", "--no-cache", "--select", "ASYNC,RUF006", "--output-format",
-            "json", "--exit-zero", "--target-version", "py310", *files]
+    argv = [
+        str(ruff),
+        "check",
+        "--isolated",
+        "--no-cache",
+        "--select",
+        "ASYNC,RUF006",
+        "--output-format",
+        "json",
+        "--exit-zero",
+        "--target-version",
+        "py310",
+        *files,
+    ]
     done, wall, cpu = timed(argv, CORPUS)
     if done.returncode != 0:
         raise SystemExit(f"ruff failed: {done.stderr.decode()[-2000:]}")
-    findings = [Finding("ruff", d["code"] or "E999", rel(d["filename"]), d["location"]["row"], d["message"])
-                for d in json.loads(done.stdout)]
+    findings = [
+        Finding("ruff", d["code"] or "E999", rel(d["filename"]), d["location"]["row"], d["message"])
+        for d in json.loads(done.stdout)
+    ]
     return Run("ruff", tool_version("ruff"), wall, cpu, findings)
 
 
@@ -272,7 +341,7 @@ def run_flake8_async(files: list[str], jobs: int) -> Run:
     if done.returncode not in (0, 1):
         # flake8-async parses with libcst; a file libcst rejects ends flake8's whole run. Then run
         # file by file in chunks and leave out the files that fail (named in the note).
-        failed, chunks, out = [], [files[i:i + 200] for i in range(0, len(files), 200)], ""
+        failed, chunks, out = [], [files[i : i + 200] for i in range(0, len(files), 200)], ""
         while chunks:
             chunk = chunks.pop()
             sub, w, c = timed(base + chunk, CORPUS)
@@ -282,7 +351,7 @@ def run_flake8_async(files: list[str], jobs: int) -> Run:
             elif len(chunk) == 1:
                 failed.append(chunk[0])
             else:
-                chunks += [chunk[: len(chunk) // 2], chunk[len(chunk) // 2:]]
+                chunks += [chunk[: len(chunk) // 2], chunk[len(chunk) // 2 :]]
         note = f"flake8-async failed on {len(failed)} file(s), left out: {', '.join(sorted(failed))}"
     findings = []
     for line in out.splitlines():
@@ -317,7 +386,9 @@ def run_pyright(files: list[str], jobs: int) -> Run:
     try:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
-        raise SystemExit(f"pyright failed ({done.returncode}): {done.stdout.decode()[-1000:]} {done.stderr.decode()[-1000:]}") from None
+        raise SystemExit(
+            f"pyright failed ({done.returncode}): {done.stdout.decode()[-1000:]} {done.stderr.decode()[-1000:]}"
+        ) from None
     wanted = set(files)
     findings = []
     for d in report.get("generalDiagnostics", []):
@@ -326,8 +397,14 @@ def run_pyright(files: list[str], jobs: int) -> Run:
             continue
         rule = d.get("rule") or d.get("severity", "error")
         findings.append(Finding("pyright", rule, path, d["range"]["start"]["line"] + 1, d["message"]))
-    return Run("pyright", tool_version("pyright"), wall, cpu, findings,
-               f"{report.get('summary', {}).get('filesAnalyzed', '?')} files analysed")
+    return Run(
+        "pyright",
+        tool_version("pyright"),
+        wall,
+        cpu,
+        findings,
+        f"{report.get('summary', {}).get('filesAnalyzed', '?')} files analysed",
+    )
 
 
 RUNNERS = {"asynclint": run_asynclint, "ruff": run_ruff, "flake8-async": run_flake8_async, "pyright": run_pyright}
@@ -339,16 +416,32 @@ def run_cached(tool: str, files: list[str], chash: str, jobs: int, force: bool) 
     cache = CACHE / f"{tool}-{key}.json"
     if cache.exists() and not force:
         data = json.loads(cache.read_text())
-        return Run(data["tool"], data["version"], data["wall"], data["cpu"],
-                   [Finding(**f) for f in data["findings"]], data.get("note", ""))
+        return Run(
+            data["tool"],
+            data["version"],
+            data["wall"],
+            data["cpu"],
+            [Finding(**f) for f in data["findings"]],
+            data.get("note", ""),
+        )
     print(f"running {tool} ...", file=sys.stderr)
     result = RUNNERS[tool](files, jobs)
     CACHE.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps({
-        "tool": result.tool, "version": result.version, "wall": result.wall, "cpu": result.cpu,
-        "note": result.note, "findings": [vars(f) for f in result.findings],
-    }))
-    print(f"   {tool}: {len(result.findings)} findings, {result.wall:.1f}s wall, {result.cpu:.1f}s CPU", file=sys.stderr)
+    cache.write_text(
+        json.dumps(
+            {
+                "tool": result.tool,
+                "version": result.version,
+                "wall": result.wall,
+                "cpu": result.cpu,
+                "note": result.note,
+                "findings": [vars(f) for f in result.findings],
+            }
+        )
+    )
+    print(
+        f"   {tool}: {len(result.findings)} findings, {result.wall:.1f}s wall, {result.cpu:.1f}s CPU", file=sys.stderr
+    )
     return result
 
 
@@ -436,6 +529,7 @@ def write_verdicts(own: dict[tuple, dict], peer: dict[tuple, dict]) -> None:
 
 # ---------------------------------------------------------------- analysis
 
+
 def peer_groups(tool: str, code: str, message: str) -> list[int]:
     groups = []
     for i, (_, _, peers) in enumerate(MAPPING):
@@ -469,12 +563,19 @@ def analyse(runs: dict[str, Run], files: list[str], chash: str) -> Review:
                 continue
             theirs_f = [f for f in runs[tool].findings if i in peer_groups(tool, f.code, f.message)]
             theirs = {(f.path, f.anchor or f.line) for f in theirs_f}
-            review.overlap.append({
-                "label": label, "codes": codes, "tool": tool,
-                "peer_codes": sorted({f.code for f in theirs_f}) or list(peers[tool]),
-                "ours": len(ours), "theirs": len(theirs), "both": len(ours & theirs),
-                "only_ours": len(ours - theirs), "only_theirs": len(theirs - ours),
-            })
+            review.overlap.append(
+                {
+                    "label": label,
+                    "codes": codes,
+                    "tool": tool,
+                    "peer_codes": sorted({f.code for f in theirs_f}) or list(peers[tool]),
+                    "ours": len(ours),
+                    "theirs": len(theirs),
+                    "both": len(ours & theirs),
+                    "only_ours": len(ours - theirs),
+                    "only_theirs": len(theirs - ours),
+                }
+            )
             for f in theirs_f:
                 if (f.path, f.anchor or f.line) not in ours:
                     review.peer_only.append((f, "/".join(codes)))
@@ -497,9 +598,12 @@ def rule_table(review: Review) -> list[str]:
         group = f" [vs {'+'.join(o['codes'])}]" if len(o["codes"]) > 1 else ""
         peer_counts[o["codes"][0]].append(
             f"{o['tool']} {'/'.join(o['peer_codes'])}: {o['theirs']} (both {o['both']}, "
-            f"only asynclint {o['only_ours']}, only peer {o['only_theirs']}){group}")
-    rows = ["| rule | findings | true | false | debatable | unreviewed | precision* | peers (mapped codes; same file+line) |",
-            "|---|---:|---:|---:|---:|---:|---:|---|"]
+            f"only asynclint {o['only_ours']}, only peer {o['only_theirs']}){group}"
+        )
+    rows = [
+        "| rule | findings | true | false | debatable | unreviewed | precision* | peers (mapped codes; same file+line) |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
     codes = sorted(set(by_code) | set(peer_counts))
     for code in codes:
         fs = by_code.get(code, [])
@@ -507,13 +611,17 @@ def rule_table(review: Review) -> list[str]:
         judged = kinds["true"] + kinds["false"]
         precision = f"{kinds['true'] / judged:.0%}" if judged else "-"
         unreviewed = len(fs) - sum(kinds[k] for k in VERDICT_KINDS)
-        rows.append(f"| {code} | {len(fs)} | {kinds['true']} | {kinds['false']} | {kinds['debatable']} | {unreviewed} "
-                    f"| {precision} | {'; '.join(dict.fromkeys(peer_counts.get(code, []))) or '-'} |")
+        rows.append(
+            f"| {code} | {len(fs)} | {kinds['true']} | {kinds['false']} | {kinds['debatable']} | {unreviewed} "
+            f"| {precision} | {'; '.join(dict.fromkeys(peer_counts.get(code, []))) or '-'} |"
+        )
     total = Counter(verdict_of(review.own_verdicts, f) for f in aio)
     judged = total["true"] + total["false"]
-    rows.append(f"| all | {len(aio)} | {total['true']} | {total['false']} | {total['debatable']} | "
-                f"{len(aio) - sum(total[k] for k in VERDICT_KINDS)} | "
-                f"{format(total['true'] / judged, '.0%') if judged else '-'} | |")
+    rows.append(
+        f"| all | {len(aio)} | {total['true']} | {total['false']} | {total['debatable']} | "
+        f"{len(aio) - sum(total[k] for k in VERDICT_KINDS)} | "
+        f"{format(total['true'] / judged, '.0%') if judged else '-'} | |"
+    )
     return rows
 
 
@@ -528,40 +636,51 @@ def peer_table(review: Review) -> list[str]:
 
 
 def peer_only_table(review: Review) -> list[str]:
-    rows = ["| peer code | asynclint rule | peer-only | true (asynclint should) | false (peer wrong) | debatable | unreviewed |",
-            "|---|---|---:|---:|---:|---:|---:|"]
+    rows = [
+        "| peer code | asynclint rule | peer-only | true (asynclint should) | false (peer wrong) | debatable | unreviewed |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
     groups: dict[tuple, Counter] = defaultdict(Counter)
     for f, maps in review.peer_only:
         groups[(f"{f.tool} {f.code}", maps)][verdict_of(review.peer_verdicts, f) or "unreviewed"] += 1
     for (code, maps), c in sorted(groups.items()):
-        rows.append(f"| {code} | {maps} | {sum(c.values())} | {c['true']} | {c['false']} | {c['debatable']} | {c['unreviewed']} |")
+        rows.append(
+            f"| {code} | {maps} | {sum(c.values())} | {c['true']} | {c['false']} | {c['debatable']} | {c['unreviewed']} |"
+        )
     return rows
 
 
 def times_table(review: Review) -> list[str]:
     rows = ["| tool | version | findings | wall s | CPU s | note |", "|---|---|---:|---:|---:|---|"]
     for tool, run in review.runs.items():
-        rows.append(f"| {tool} | {run.version} | {len(run.findings)} | {run.wall:.1f} | {run.cpu:.1f} | {run.note[:200]} |")
+        rows.append(
+            f"| {tool} | {run.version} | {len(run.findings)} | {run.wall:.1f} | {run.cpu:.1f} | {run.note[:200]} |"
+        )
     return rows
 
 
 def text_report(review: Review, show_unreviewed: bool) -> str:
     aio = review.runs["asynclint"].findings
     out = [f"corpus: {review.files} files, {review.lines:,} lines (hash {review.chash})", ""]
-    out += times_table(review) + [""] + rule_table(review) + ["", "peer findings by code:"] + peer_table(review)
-    out += ["", "peer findings asynclint misses on mapped rules:"] + peer_only_table(review)
+    out += [*times_table(review), "", *rule_table(review), "", "peer findings by code:", *peer_table(review)]
+    out += ["", "peer findings asynclint misses on mapped rules:", *peer_only_table(review)]
     new = [f for f in aio if verdict_of(review.own_verdicts, f) not in VERDICT_KINDS]
     new_peer = [f for f, _ in review.peer_only if verdict_of(review.peer_verdicts, f) not in VERDICT_KINDS]
     current = {f.key for f in aio} | {f.key for f, _ in review.peer_only}
     gone = [e for k, e in {**review.own_verdicts, **review.peer_verdicts}.items() if k not in current]
-    out += ["", f"asynclint findings without a verdict: {len(new)}; peer-only findings without a verdict: {len(new_peer)}"]
+    out += [
+        "",
+        f"asynclint findings without a verdict: {len(new)}; peer-only findings without a verdict: {len(new_peer)}",
+    ]
     if show_unreviewed:
         for f in new + new_peer:
             out.append(f"  {f.path}:{f.line}: {f.tool} {f.code} {f.message}")
             out.append(f"      {f.text}")
     out.append(f"verdict entries whose finding disappeared: {len(gone)}")
     for e in gone:
-        out.append(f"  {e.get('tool', 'asynclint')} {e['code']} {e['path']} (line {e.get('line')}): {e['text']!r} [{e.get('verdict')}]")
+        out.append(
+            f"  {e.get('tool', 'asynclint')} {e['code']} {e['path']} (line {e.get('line')}): {e['text']!r} [{e.get('verdict')}]"
+        )
     falses = [f for f in aio if verdict_of(review.own_verdicts, f) == "false"]
     if falses:
         out += ["", "false findings:"]
@@ -574,20 +693,29 @@ def markdown(review: Review) -> str:
     versions = ", ".join(req for req, _ in PACKAGES.values())
     peers = ", ".join(p for pins in PEERS.values() for p in pins)
     aio = review.runs["asynclint"].findings
-    falses = sorted((f for f in aio if verdict_of(review.own_verdicts, f) == "false"), key=lambda f: (f.code, f.path, f.line))
+    falses = sorted(
+        (f for f in aio if verdict_of(review.own_verdicts, f) == "false"), key=lambda f: (f.code, f.path, f.line)
+    )
     rows = [
-        "## Precision review", "",
-        (f"`python benchmarks/precision.py --write`, {datetime.date.today().isoformat()}, on {platform.platform()}, "
-        f"Python {platform.python_version()}, {len(os.sched_getaffinity(0))} CPUs."),
+        "## Precision review",
+        "",
+        (
+            f"`python benchmarks/precision.py --write`, {datetime.date.today().isoformat()}, on {platform.platform()}, "
+            f"Python {platform.python_version()}, {len(os.sched_getaffinity(0))} CPUs."
+        ),
         f"Corpus ({review.files} files, {review.lines:,} lines, hash {review.chash}): {versions}.",
         f"Peers: {peers}. asynclint: this checkout ({review.runs['asynclint'].version}), `--select ALL`, target py310.",
-        ("Verdicts: `benchmarks/verdicts.toml` (true = a real asyncio bug or risk; false = a false alarm; "
-        "debatable = tests, deliberate shutdown paths, intent the code does not show). Precision* = true / (true + false)."),
-        "", "### Per rule", "",
+        (
+            "Verdicts: `benchmarks/verdicts.toml` (true = a real asyncio bug or risk; false = a false alarm; "
+            "debatable = tests, deliberate shutdown paths, intent the code does not show). Precision* = true / (true + false)."
+        ),
+        "",
+        "### Per rule",
+        "",
     ]
     rows += rule_table(review)
-    rows += ["", "### Peer findings asynclint misses (mapped rules), with verdicts", ""] + peer_only_table(review)
-    rows += ["", "### Times (one run each, the corpus's explicit file list)", ""] + times_table(review)
+    rows += ["", "### Peer findings asynclint misses (mapped rules), with verdicts", "", *peer_only_table(review)]
+    rows += ["", "### Times (one run each, the corpus's explicit file list)", "", *times_table(review)]
     if falses:
         rows += ["", "### False findings", ""]
         for f in falses:
@@ -623,8 +751,9 @@ def stub(review: Review) -> int:
         e.setdefault("why", "")
         e["line"] = f.line
     for f, maps in review.peer_only:
-        e = peer.setdefault(f.key, {"tool": f.tool, "code": f.code, "path": f.path, "text": f.text,
-                                    "occurrence": f.occurrence})
+        e = peer.setdefault(
+            f.key, {"tool": f.tool, "code": f.code, "path": f.path, "text": f.text, "occurrence": f.occurrence}
+        )
         added += "verdict" not in e
         e.setdefault("verdict", "")
         e.setdefault("why", "")
@@ -640,8 +769,12 @@ def main() -> int:
     parser.add_argument("--rerun", default="", help="comma-separated tools to run again even if cached")
     parser.add_argument("--rebuild", action="store_true", help="reinstall the corpus and the environments")
     parser.add_argument("-j", "--jobs", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--stub", action="store_true", help="add empty entries for new findings to verdicts.toml "
-                        "(and refresh the line hints); reviewed entries whose finding disappeared are kept, empty ones dropped")
+    parser.add_argument(
+        "--stub",
+        action="store_true",
+        help="add empty entries for new findings to verdicts.toml "
+        "(and refresh the line hints); reviewed entries whose finding disappeared are kept, empty ones dropped",
+    )
     parser.add_argument("--show-unreviewed", action="store_true")
     parser.add_argument("--write", action="store_true", help="write the section into benchmarks/RESULTS.md")
     args = parser.parse_args()
