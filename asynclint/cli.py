@@ -499,8 +499,8 @@ class Progress:
     def wanted(cls, stream: IO[str], files: int, environ: dict[str, str] | None = None) -> bool:
         import os
 
-        environ = os.environ if environ is None else environ
-        return files >= cls.MIN_FILES and stream.isatty() and not environ.get("CI") and environ.get("TERM") != "dumb"
+        env: Mapping[str, str] = os.environ if environ is None else environ
+        return files >= cls.MIN_FILES and stream.isatty() and not env.get("CI") and env.get("TERM") != "dumb"
 
     def __init__(self, total: int, stream: IO[str] | None = None) -> None:
         self.total, self.done, self.stream = total, 0, stream or sys.stderr

@@ -37,7 +37,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from asynclint._lazy import cst
 from asynclint.config import Settings
 from asynclint.positions import positions
 from asynclint.registry import RegistryError, all_rules, get_rule, handler_classes
@@ -48,7 +47,9 @@ from asynclint.suppression import ALL as NOQA_ALL
 from asynclint.suppression import Suppressions, file_noqa_codes
 
 if TYPE_CHECKING:
-    import libcst
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 MAX_PASSES = 10
 _STACK_BYTES = 512 * 1024 * 1024
@@ -300,7 +301,7 @@ def _cpython_parse(text: str, path: str | None) -> SyntaxError | ValueError | No
     return None
 
 
-def _parse(text: str, path: str | None) -> libcst.Module:
+def _parse(text: str, path: str | None) -> cst.Module:
     cpython_error = _cpython_parse(text, path)
     try:
         return cst.parse_module(text)
@@ -327,7 +328,7 @@ def _parse(text: str, path: str | None) -> libcst.Module:
         raise _Stop(_file_diagnostic("AIO001", message, error.editor_line, error.editor_column)) from None
 
 
-def _unfixable(module: libcst.Module, text: str) -> str | None:
+def _unfixable(module: cst.Module, text: str) -> str | None:
     """Why fixes cannot be applied to this file, or None when they can."""
     if module.code != text:
         return "libcst does not reproduce this file exactly"
@@ -339,7 +340,7 @@ def _unfixable(module: libcst.Module, text: str) -> str | None:
 
 
 def _honest(
-    diagnostics: list[Diagnostic], module: libcst.Module, text: str, settings: Settings, path: str | None
+    diagnostics: list[Diagnostic], module: cst.Module, text: str, settings: Settings, path: str | None
 ) -> list[Diagnostic]:
     """The diagnostics, with no fix marked applicable that `fix` would not apply (and AIO003 saying why)."""
     if not any(d.applicable for d in diagnostics):
@@ -389,13 +390,13 @@ def _checked(rules: Sequence[type[Rule]]) -> Sequence[type[Rule]]:
 class _Pass:
     """One lint of one parsed module."""
 
-    module: libcst.Module
+    module: cst.Module
     model: Model
     diagnostics: list[Diagnostic]
 
 
 def _lint_module(
-    module: libcst.Module,
+    module: cst.Module,
     text: str,
     settings: Settings,
     rules: Sequence[type[Rule]],
@@ -432,8 +433,8 @@ def _lint_module(
                 crashed[rule_class] = error
 
     diagnostics: list[Diagnostic] = []
-    for rule_class, error in crashed.items():
-        message = f"rule {rule_class.CODE} ({rule_class.NAME}) crashed: {type(error).__name__}: {error}"
+    for rule_class, failure in crashed.items():
+        message = f"rule {rule_class.CODE} ({rule_class.NAME}) crashed: {type(failure).__name__}: {failure}"
         diagnostics.append(_file_diagnostic("AIO002", message))
     if reports:
         spans = positions(module, (node for rule_class, node, _, _ in reports if rule_class not in crashed))
@@ -521,7 +522,7 @@ def _choose(result: _Pass) -> list[Fix]:
     return chosen
 
 
-def _apply(module: libcst.Module, model: Model, fixes: Sequence[Fix]) -> libcst.Module:
+def _apply(module: cst.Module, model: Model, fixes: Sequence[Fix]) -> cst.Module:
     replacements: dict[Any, Any] = {}
     on_path: set[Any] = set()
     for fix in fixes:
@@ -529,7 +530,7 @@ def _apply(module: libcst.Module, model: Model, fixes: Sequence[Fix]) -> libcst.
             replacements[target] = replacement
             on_path.update(model.ancestors(target))
 
-    class Replace(cst.CSTTransformer):  # type: ignore[misc,name-defined]
+    class Replace(cst.CSTTransformer):
         def on_visit(self, node: Any) -> bool:
             return node in on_path
 
@@ -561,7 +562,7 @@ def _apply(module: libcst.Module, model: Model, fixes: Sequence[Fix]) -> libcst.
     return new
 
 
-def _insert_after_imports(module: libcst.Module, statements: list[str]) -> libcst.Module:
+def _insert_after_imports(module: cst.Module, statements: list[str]) -> cst.Module:
     existing = {module.code_for_node(s).strip() for s in module.body}
     new_nodes = [
         cst.parse_statement(code, config=module.config_for_parsing)
@@ -621,7 +622,7 @@ def _analyse(request: Request[S], text: str, source: SourceText | None, rules: S
 
 
 def _fix_all(
-    module: libcst.Module, text: str, first: _Pass, request: Request[S], rules: Sequence[type[Rule]]
+    module: cst.Module, text: str, first: _Pass, request: Request[S], rules: Sequence[type[Rule]]
 ) -> tuple[str, list[Diagnostic], int]:
     """(text, the findings left, fixes applied) after lint -> apply until nothing changes, at most
     `MAX_PASSES` times.  Raises _Reverted."""
@@ -643,7 +644,7 @@ def _fix_all(
 
 
 def _fix_one(
-    module: libcst.Module, text: str, first: _Pass, finding: tuple[str, int, int], path: str | None
+    module: cst.Module, text: str, first: _Pass, finding: tuple[str, int, int], path: str | None
 ) -> tuple[str, list[Diagnostic], int]:
     """(text, the findings, 1) with the fix of `finding` applied, whatever the settings allow;
     the text unchanged when that finding has no fix to apply.  Raises _Reverted."""
@@ -656,7 +657,7 @@ def _fix_one(
     return new_text, diagnostics, 1
 
 
-def _applied(module: libcst.Module, model: Model, fixes: Sequence[Fix]) -> tuple[str, libcst.Module]:
+def _applied(module: cst.Module, model: Model, fixes: Sequence[Fix]) -> tuple[str, cst.Module]:
     """The code with `fixes` applied, and its parse.  Raises _Reverted."""
     try:
         new_text = _apply(module, model, fixes).code

@@ -13,9 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
+
 
 Span = tuple[int, int, int, int]  # start line (1-based), start column (0-based), end line, end column
 _NEWLINE = re.compile(r"\r\n?|\n")
@@ -27,7 +31,7 @@ def _state_class() -> Any:
     if _STATE_CLASS is None:
         from libcst._nodes.internal import CodegenState
 
-        class IndexRecordingState(CodegenState):  # type: ignore[misc,valid-type]
+        class IndexRecordingState(CodegenState):
             spans: dict[Any, tuple[int, int]]
             stack: list[int]
 
@@ -81,5 +85,7 @@ def positions(module: Any, nodes: Iterable[Any]) -> dict[Any, Span]:
 
 
 def _with_provider(module: Any, nodes: list[Any]) -> dict[Any, Span]:
-    ranges = cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve(cst.metadata.PositionProvider)
+    from libcst.metadata import PositionProvider
+
+    ranges = cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     return {n: (ranges[n].start.line, ranges[n].start.column, ranges[n].end.line, ranges[n].end.column) for n in nodes}

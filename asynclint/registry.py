@@ -13,9 +13,14 @@ import functools
 import importlib
 import pkgutil
 import re
+from typing import TYPE_CHECKING
 
-from asynclint._lazy import cst
 from asynclint.rule import Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 _CODE = re.compile(r"^AIO[0-9]{3}$")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

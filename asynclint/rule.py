@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    import libcst
+    import libcst as cst
 
     from asynclint.config import Settings
     from asynclint.semantic import Semantic
@@ -162,7 +162,7 @@ class Rule:
         self.settings = ctx.settings
 
     # -- reporting -------------------------------------------------------------------------
-    def report(self, node: libcst.CSTNode, *, fix: Fix | None = None, message: str | None = None, **fmt: str) -> None:
+    def report(self, node: cst.CSTNode, *, fix: Fix | None = None, message: str | None = None, **fmt: str) -> None:
         if self.DEPRECATED_IN is not None and self.sem.runs_only_below(node, self.DEPRECATED_IN):
             return
         text = message if message is not None else self.MESSAGE.format(**fmt)

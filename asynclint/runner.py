@@ -25,7 +25,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from asynclint.cache import Cache, Signature, signature
 from asynclint.config import Settings
@@ -329,7 +329,7 @@ def run(
     jobs: list[_Job] = []
     originals: dict[int, tuple[bytes, Signature]] = {}
 
-    def reusable(cached: list[Any] | None) -> bool:
+    def reusable(cached: list[Diagnostic] | None) -> TypeGuard[list[Diagnostic]]:
         # A cached result answers a check; a fix can only skip files known to be clean.
         return cached is not None and not (options.fix and cached)
 

@@ -256,7 +256,7 @@ def write_atomically(path: str, data: bytes, expected: bytes | None = None) -> N
         # After fchown, which clears setuid and setgid bits.  (Windows has no fchmod, nor O_TMPFILE.)
         if hasattr(os, "fchmod"):
             os.fchmod(fd, mode)
-        else:
+        elif temporary is not None:  # no fchmod, no O_TMPFILE either: the temporary has a name
             os.chmod(temporary, mode)
         if temporary is None:
             temporary = _temporary_name(directory)

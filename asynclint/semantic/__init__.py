@@ -17,7 +17,7 @@ grouped by what it answers:
 - callees (`Callee`: coroutine / plain / unknown): `callee_kind`, `is_coroutine_call`,
   `is_future_call`;
 - fix building blocks: `module_attribute`, `awaited`, `removed_statement`, `parse_expression`,
-  `parse_statement`, `code_for`.
+  `parse_statement`, `parse_small_statement`, `code_for`.
 
 The modules below answer them: `model` (the walk, parents, scopes), `scopes` (`Scope`,
 `Binding`), `names`, `guards`, `syntax`, `callees`, `project` (other modules of the project,
@@ -30,7 +30,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.semantic import fixes, guards, names, syntax
 from asynclint.semantic.callees import Callee, callee_kind, is_coroutine_call, is_future_call
 from asynclint.semantic.model import Model
@@ -38,9 +37,11 @@ from asynclint.semantic.project import ProjectIndex, ProjectView
 from asynclint.semantic.scopes import Binding, Scope
 
 if TYPE_CHECKING:
-    import libcst
+    import libcst as cst
 
     from asynclint.rule import ImportRequest
+else:
+    from asynclint._lazy import cst
 
 __all__ = ["Binding", "Callee", "Model", "ProjectIndex", "ProjectView", "Scope", "Semantic"]
 
@@ -52,7 +53,7 @@ class Semantic:
 
     def __init__(
         self,
-        module: libcst.Module,
+        module: cst.Module,
         model: Model,
         target_version: Version = (3, 9),
         project: ProjectView | None = None,
@@ -64,9 +65,7 @@ class Semantic:
         """The linted file's view of its project (other modules), None without a path."""
 
     @classmethod
-    def of(
-        cls, module: libcst.Module, target_version: Version = (3, 9), project: ProjectView | None = None
-    ) -> Semantic:
+    def of(cls, module: cst.Module, target_version: Version = (3, 9), project: ProjectView | None = None) -> Semantic:
         """The facade over a fresh walk of `module` (for tests and one-off questions)."""
         return cls(module, Model(module), target_version, project)
 
@@ -243,11 +242,17 @@ class Semantic:
         """What replaces a deleted statement: nothing, or `pass` when its block would be empty."""
         return fixes.removed_statement(self._model, statement)
 
-    def parse_expression(self, code: str) -> libcst.BaseExpression:
+    def parse_expression(self, code: str) -> cst.BaseExpression:
         return cst.parse_expression(code, config=self.module.config_for_parsing)
 
-    def parse_statement(self, code: str) -> libcst.BaseStatement:
+    def parse_statement(self, code: str) -> cst.BaseStatement:
         return cst.parse_statement(code, config=self.module.config_for_parsing)
+
+    def parse_small_statement(self, code: str) -> cst.BaseSmallStatement:
+        """One simple statement (`x = 1`, `tasks.add(t)`), for a line's `body`."""
+        line = self.parse_statement(code + "\n")
+        assert isinstance(line, cst.SimpleStatementLine), code
+        return line.body[0]
 
     def code_for(self, node: Any) -> str:
         """The source text of `node`."""

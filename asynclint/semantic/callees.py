@@ -13,14 +13,17 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import COROUTINE_FUNCTIONS, COROUTINE_METHODS, FUTURE_FUNCTIONS, FUTURE_METHODS, RETURN_TYPES
 from asynclint.semantic.names import qualified_name
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from asynclint.semantic.model import Model
     from asynclint.semantic.project import ProjectView
     from asynclint.semantic.scopes import Scope
+else:
+    from asynclint._lazy import cst
 
 
 class Callee(enum.Enum):

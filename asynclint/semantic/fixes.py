@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.rule import ImportRequest
 from asynclint.semantic.names import module_alias
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from asynclint.semantic.model import Model
+else:
+    from asynclint._lazy import cst
 
 
 def module_attribute(model: Model, at: Any, module: str, attr: str) -> tuple[Any, tuple[ImportRequest, ...]] | None:

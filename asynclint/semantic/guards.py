@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.semantic.names import qualified_name
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from asynclint.semantic.model import Model
+else:
+    from asynclint._lazy import cst
 
 Version = tuple[int, int]
 

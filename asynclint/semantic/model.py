@@ -19,12 +19,13 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.semantic.scopes import Scope
 from asynclint.semantic.syntax import dotted_name
 
 if TYPE_CHECKING:
-    import libcst
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 # Fields that hold only punctuation or whitespace: never worth walking into.
 _SKIP_FIELDS = frozenset(
@@ -78,7 +79,7 @@ def _fields(node_type: type) -> tuple[str, ...]:
 class Model:
     """Facts about one parsed module. Build with `Model(module, wanted_types)`."""
 
-    def __init__(self, module: libcst.Module, wanted: Iterable[type] = ()) -> None:
+    def __init__(self, module: cst.Module, wanted: Iterable[type] = ()) -> None:
         self.module = module
         self.parents: dict[Any, Any] = {}
         self.scopes: dict[Any, Scope] = {}
@@ -496,7 +497,7 @@ def _match_keyword(a: Model, node: Any, scope: Scope, push: Any) -> None:
     a._children(node, scope, push)
 
 
-class _SpecialTable(dict):  # type: ignore[type-arg]
+class _SpecialTable(dict):
     """Node type -> handler, filled on first use (libcst is imported lazily)."""
 
     def __missing__(self, key: Any) -> None:
@@ -509,7 +510,7 @@ _SPECIAL: dict[type, Any] = _SpecialTable()
 def _init_special() -> None:
     if _SPECIAL:
         return
-    table = {
+    table: dict[type, Any] = {
         cst.FunctionDef: _function_def,
         cst.Lambda: _lambda,
         cst.ClassDef: _class_def,

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import SUBMODULES
 from asynclint.rule import ImportRequest
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from asynclint.semantic.model import Model
+else:
+    from asynclint._lazy import cst
 
 
 def normalize(qualified: str) -> str:

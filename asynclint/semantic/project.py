@@ -115,11 +115,11 @@ class _Scanner:
                     if target is not None:
                         info.imports[alias.asname or alias.name] = target
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    for name in ast.walk(target):
-                        if isinstance(name, ast.Name):
-                            self.assigned.add(name.id)
+                assigned = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for expression in assigned:
+                    for leaf in ast.walk(expression):
+                        if isinstance(leaf, ast.Name):
+                            self.assigned.add(leaf.id)
         for node in statements:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _returns_async_wrapper(node):
                 info.wrappers.add(node.name)

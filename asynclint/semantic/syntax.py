@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 def descendants(node: Any, into_scopes: bool = True) -> Iterator[Any]:

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-from asynclint._lazy import cst
+from typing import TYPE_CHECKING
+
 from asynclint.asyncio_api import BLOCKING_CALLS
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class BlockingCall(Rule):
@@ -79,7 +85,7 @@ class BlockingCall(Rule):
         name = qualified.removeprefix("builtins.")
         self.report(node, fix=self._fix(node), name=name, func=coroutine.name)
 
-    def _fix(self, node: cst.Call) -> object:
+    def _fix(self, node: cst.Call) -> Fix | None:
         if self.settings.target_version < (3, 9) or self.sem.in_generator_expression(node):
             return None
         to_thread = self.sem.module_attribute(node, "asyncio", "to_thread")

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import OPEN_FUNCTIONS, PATH_IO_METHODS, PATH_TYPES
 from asynclint.rule import Rule
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class BlockingFileIo(Rule):

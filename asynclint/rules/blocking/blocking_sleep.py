@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from asynclint._lazy import cst
-from asynclint.rule import FixAvailability, Rule, Safety
+from typing import TYPE_CHECKING
+
+from asynclint.rule import Fix, FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class BlockingSleep(Rule):
@@ -62,7 +68,7 @@ class BlockingSleep(Rule):
             return
         self.report(node, fix=self._fix(node), func=coroutine.name)
 
-    def _fix(self, node: cst.Call) -> object:
+    def _fix(self, node: cst.Call) -> Fix | None:
         if self.sem.in_generator_expression(node):
             return None
         sleep = self.sem.module_attribute(node, "asyncio", "sleep")

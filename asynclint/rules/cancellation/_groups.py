@@ -6,10 +6,12 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
-
 if TYPE_CHECKING:
+    import libcst as cst
+
     from asynclint.semantic import Semantic
+else:
+    from asynclint._lazy import cst
 
 
 @functools.cache

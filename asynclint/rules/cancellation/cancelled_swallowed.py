@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import CANCELLED_ERROR
 from asynclint.rule import FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 # A broad handler that takes the current exception this way hands it on (to a future, a retry
 # state, an exit stack) rather than swallowing it.

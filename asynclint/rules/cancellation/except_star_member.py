@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from asynclint._lazy import cst
 from asynclint.rule import Rule
 from asynclint.rules.cancellation._groups import group_misuses
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class ExceptStarMember(Rule):

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import CREATE_TASK, GATHER
 from asynclint.rule import FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class ManualTaskJoin(Rule):
@@ -211,11 +215,11 @@ class ManualTaskJoin(Rule):
     def _results_unused(join: tuple[str, list[Any]]) -> set[str]:
         """The tasks whose join statement throws the result away (`await t`, `await gather(...)`)."""
         kind, statements = join
-        unused = set()
+        unused: set[str] = set()
         for statement in statements:
             small = statement.body[0]
             if isinstance(small, cst.Expr):
-                awaited = small.value.expression
+                awaited = cast(Any, small.value).expression
                 names = [a.value for a in awaited.args] if kind == "gather" else [awaited]
                 unused.update(n.value for n in names if isinstance(n, cst.Name))
         return unused

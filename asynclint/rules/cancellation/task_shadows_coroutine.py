@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import TASK_FACTORIES
 from asynclint.rule import FixAvailability, Rule, Safety
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from asynclint.semantic import Scope
+else:
+    from asynclint._lazy import cst
 
 
 class TaskShadowsCoroutine(Rule):

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import TASK_GROUP, UNGROUPED_EXCEPTIONS
 from asynclint.rule import FixAvailability, Rule, Safety
 from asynclint.rules.cancellation._groups import group_misuses
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 # Handlers for these still run around a TaskGroup: they catch the group itself, or TaskGroup
 # lets them through ungrouped (cancellation from outside, KeyboardInterrupt, SystemExit).
@@ -93,7 +97,8 @@ class TaskgroupExcept(Rule):
             return
         fix = self._fix(node)
         for handler in dead:
-            self.report(handler.type, fix=fix, type=self.sem.code_for(handler.type))
+            if handler.type is not None:  # a dead handler names a type
+                self.report(handler.type, fix=fix, type=self.sem.code_for(handler.type))
 
     # -- detection ------------------------------------------------------------------------
     def _only_a_taskgroup(self, statements: Any) -> bool:

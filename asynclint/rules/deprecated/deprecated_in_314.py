@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import ISCOROUTINEFUNCTION, POLICY_APIS
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class DeprecatedIn314(Rule):
@@ -73,7 +77,7 @@ class DeprecatedIn314(Rule):
         elif qualified in POLICY_APIS:
             self.report(node, name=qualified, advice=": use a `loop_factory`")
 
-    def _fix(self, node: Any) -> object:
+    def _fix(self, node: Any) -> Fix | None:
         found = self.sem.module_attribute(node, "inspect", "iscoroutinefunction")
         if found is None:
             return None

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-from asynclint._lazy import cst
+from typing import TYPE_CHECKING
+
 from asynclint.asyncio_api import ENSURE_FUTURE
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class EnsureFutureCoroutine(Rule):
@@ -73,7 +79,7 @@ class EnsureFutureCoroutine(Rule):
             return
         self.report(node, fix=self._fix(node, argument.value))
 
-    def _fix(self, node: cst.Call, coroutine_call: cst.Call) -> object:
+    def _fix(self, node: cst.Call, coroutine_call: cst.Call) -> Fix | None:
         if len(node.args) != 1 or self.sem.enclosing_coroutine(node) is None:
             return None
         found = self.sem.module_attribute(node, "asyncio", "create_task")

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import COROUTINE_DECORATOR
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class GeneratorCoroutine(Rule):
@@ -70,7 +74,7 @@ class GeneratorCoroutine(Rule):
                 self.report(decorator, fix=self._fix(node, decorator), func=node.name.value)
                 return
 
-    def _fix(self, node: cst.FunctionDef, decorator: cst.Decorator) -> object:
+    def _fix(self, node: cst.FunctionDef, decorator: cst.Decorator) -> Fix | None:
         yields = _own_yields(node.body)
         if any(not isinstance(y.value, cst.From) for y in yields):
             return None
@@ -122,7 +126,7 @@ def _atoms() -> tuple[type, ...]:
 
 @functools.cache
 def _transformer_class() -> type:
-    class AwaitInsteadOfYieldFrom(cst.CSTTransformer):  # type: ignore[misc,name-defined]
+    class AwaitInsteadOfYieldFrom(cst.CSTTransformer):
         """`yield from x` -> `await x` in one function body, nested functions and classes left alone."""
 
         def visit_FunctionDef(self, node: Any) -> bool:

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-from asynclint._lazy import cst
+from typing import TYPE_CHECKING
+
 from asynclint.asyncio_api import GET_EVENT_LOOP
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, ImportRequest, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class GetEventLoopInCoroutine(Rule):
@@ -60,8 +66,9 @@ class GetEventLoopInCoroutine(Rule):
             return
         self.report(node, fix=self._fix(node), func=coroutine.name)
 
-    def _fix(self, node: cst.Call) -> object:
+    def _fix(self, node: cst.Call) -> Fix | None:
         func = node.func
+        imports: tuple[ImportRequest, ...]
         if isinstance(func, cst.Attribute):  # `asyncio.get_event_loop` or `aio.get_event_loop`
             replacement, imports = func.with_changes(attr=cst.Name("get_running_loop")), ()
         else:

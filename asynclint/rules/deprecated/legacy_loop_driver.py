@@ -3,12 +3,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import GET_EVENT_LOOP, LOOP_CLEANUP, NEW_EVENT_LOOP, SET_EVENT_LOOP
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, Rule, Safety
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from asynclint.semantic import Semantic
+else:
+    from asynclint._lazy import cst
 
 
 @dataclass
@@ -110,7 +113,7 @@ class LegacyLoopDriver(Rule):
             self.report(node, message=message)
 
     # -- asyncio.get_event_loop().run_until_complete(main()) ------------------------------------
-    def _one_liner_fix(self, call: cst.Call) -> object:
+    def _one_liner_fix(self, call: cst.Call) -> Fix | None:
         argument = self._coroutine_argument(call)
         found = self.sem.module_attribute(call, "asyncio", "run")
         if argument is None or found is None:
@@ -187,7 +190,7 @@ class LegacyLoopDriver(Rule):
                 return
         uses.other = True
 
-    def _driver_fix(self, assignment: Any, uses: _Uses) -> object:
+    def _driver_fix(self, assignment: Any, uses: _Uses) -> Fix | None:
         block = self.sem.parent(assignment)
         if not isinstance(block, (cst.Module, cst.IndentedBlock)):
             return None

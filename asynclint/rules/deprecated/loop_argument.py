@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-from asynclint._lazy import cst
+from typing import TYPE_CHECKING
+
 from asynclint.asyncio_api import LOOP_PARAMETER_APIS
 from asynclint.rule import FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class LoopArgument(Rule):

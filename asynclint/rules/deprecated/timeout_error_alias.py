@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import TIMEOUT_ERROR_ALIASES, TIMEOUT_ERROR_MODULES
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class TimeoutErrorAlias(Rule):
@@ -84,9 +88,11 @@ class TimeoutErrorAlias(Rule):
                 message = f"`from {module} import TimeoutError`: the builtin is the same class since Python 3.11"
                 self.report(alias, fix=self._import_fix(node, alias), message=message)
 
-    def _import_fix(self, node: cst.ImportFrom, alias: cst.ImportAlias) -> object:
+    def _import_fix(self, node: cst.ImportFrom, alias: cst.ImportAlias) -> Fix | None:
         statement = self.sem.parent(node)
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return None
+        if isinstance(node.names, cst.ImportStar):
             return None
         bound = (
             alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import WAIT
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class WaitBareCoroutines(Rule):
@@ -90,7 +94,7 @@ class WaitBareCoroutines(Rule):
             return []
         return [call for call in calls if self.sem.is_coroutine_call(call)]
 
-    def _fix(self, collection: Any, coroutines: list[Any]) -> object:
+    def _fix(self, collection: Any, coroutines: list[Any]) -> Fix | None:
         if self.sem.enclosing_coroutine(collection) is None:
             return None
         found = self.sem.module_attribute(collection, "asyncio", "create_task")

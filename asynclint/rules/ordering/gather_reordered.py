@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import GATHER, TASK_FACTORIES
 from asynclint.rule import FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class GatherReordered(Rule):
@@ -77,7 +81,7 @@ class GatherReordered(Rule):
             if any(arg.keyword is None for arg in keywords):
                 return
         elif self.sem.qualified_name(func) == "builtins.sorted" and node.args and node.args[0].keyword is None:
-            results, keywords = node.args[0].value, node.args[1:]
+            results, keywords = cast(Any, node.args[0].value), node.args[1:]
             if not isinstance(results, cst.Name):
                 return
         else:

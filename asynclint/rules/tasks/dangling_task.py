@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import (
     CALLBACK_METHODS,
     LOOP_FACTORIES,
@@ -12,6 +11,11 @@ from asynclint.asyncio_api import (
     TASK_METHODS_RETURNING_NONE,
 )
 from asynclint.rule import FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 _SET_BASE = "_background_tasks"
 
@@ -166,14 +170,15 @@ class DanglingTask(Rule):
     def _fix(self, call: cst.Call, kind: str, statement: Any) -> Any:
         keeper = self._keeper_set()
         if kind == "unread":
-            task = statement.targets[0].target.value if isinstance(statement, cst.Assign) else statement.target.value
+            target: Any = statement.targets[0].target if isinstance(statement, cst.Assign) else statement.target
+            task = target.value
             new = [statement]
         else:
             task = self.sem.fresh_name("task", statement)
             new = [cst.Assign(targets=[cst.AssignTarget(target=cst.Name(task))], value=call)]
         new += [
-            self.sem.parse_statement(f"{keeper}.add({task})\n").body[0],
-            self.sem.parse_statement(f"{task}.add_done_callback({keeper}.discard)\n").body[0],
+            self.sem.parse_small_statement(f"{keeper}.add({task})"),
+            self.sem.parse_small_statement(f"{task}.add_done_callback({keeper}.discard)"),
         ]
         if kind == "chained":
             new.append(statement.with_changes(value=statement.value.deep_replace(call, cst.Name(task))))

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import ENSURE_FUTURE, LOOP_SETUP, NEEDS_RUNNING_LOOP
 from asynclint.rule import Rule
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from asynclint.semantic import Scope
+else:
+    from asynclint._lazy import cst
 
 _CATCHES_RUNTIME_ERROR = frozenset({"builtins.RuntimeError", "builtins.Exception", "builtins.BaseException"})
 

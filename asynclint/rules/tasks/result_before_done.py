@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import FUTURE, TASK_FACTORIES, TASK_FACTORY_METHOD
 from asynclint.rule import FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class ResultBeforeDone(Rule):

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import WAIT, WAIT_RETURN_EARLY
 from asynclint.rule import FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class WaitPendingIgnored(Rule):
@@ -142,7 +146,7 @@ class WaitPendingIgnored(Rule):
         loop = self.sem.parse_statement(f"for {task} in {name}:\n    {task}.cancel()\n")
         new_line = line
         if name != pending.value:
-            target = assign.targets[0].target
+            target: Any = assign.targets[0].target
             elements = list(target.elements)
             elements[1] = elements[1].with_changes(value=cst.Name(name))
             new_assign = assign.with_changes(

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import RUNNER_METHODS, RUNNERS
 from asynclint.rule import Rule
 from asynclint.semantic import Callee
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class CoroutineDropped(Rule):

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asynclint._lazy import cst
 from asynclint.asyncio_api import CALLBACK_FUNCTIONS, CALLBACK_METHODS
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, Rule, Safety
+
+if TYPE_CHECKING:
+    import libcst as cst
+else:
+    from asynclint._lazy import cst
 
 
 class UnawaitedCoroutine(Rule):
@@ -98,7 +102,7 @@ class UnawaitedCoroutine(Rule):
             return True
         return self.sem.qualified_name(call.func) in CALLBACK_FUNCTIONS
 
-    def _report(self, call: cst.Call, statement: bool) -> None:
+    def _report(self, call: Any, statement: bool) -> None:
         name = self._name(call)
         scope = self.sem.scope_of(call)
         if self.sem.enclosing_coroutine(call) is not None:
@@ -115,7 +119,7 @@ class UnawaitedCoroutine(Rule):
             message = f"Coroutine `{name}()` is never awaited {where}: await it in a coroutine or `asyncio.run()` it"
             self.report(call, message=message)
 
-    def _run_fix(self, call: cst.Call) -> object:
+    def _run_fix(self, call: cst.Call) -> Fix | None:
         found = self.sem.module_attribute(call, "asyncio", "run")
         if found is None:
             return None
