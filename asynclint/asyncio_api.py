@@ -191,6 +191,9 @@ WAIT_RETURN_EARLY = _asyncio(("FIRST_COMPLETED", "FIRST_EXCEPTION"))
 
 # -------------------------------------------------------------------------- exceptions
 CANCELLED_ERROR = "asyncio.CancelledError"
+TRIO = "trio"
+"""A module that imports trio (and not asyncio) runs under trio: its cancellation is a
+`trio.Cancelled` that trio re-delivers at every checkpoint, so a broad handler cannot lose it."""
 UNGROUPED_EXCEPTIONS = frozenset(
     {CANCELLED_ERROR, "builtins.KeyboardInterrupt", "builtins.SystemExit", "builtins.GeneratorExit"}
 )

@@ -84,3 +84,52 @@ def test_version_bounds(name: str, expected: tuple[object, object]) -> None:
 def test_conditional_expression_branches() -> None:
     bounds = _bounds()
     assert bounds["k1"] == ((3, 10), None) and bounds["k2"] == (None, (3, 10))
+
+
+EXPRESSION_GUARDS = [
+    ("right of and", "sys.version_info < (3, 14) and old()", (None, (3, 14))),
+    ("right of or", "sys.version_info >= (3, 14) or old()", (None, (3, 14))),
+    ("left of and knows nothing", "old() and sys.version_info < (3, 14)", (None, None)),
+    ("nested in an or", "inspect.f(h) or (sys.version_info < (3, 14) and old())", (None, (3, 14))),
+    ("or of two tests knows nothing on its right", "(sys.version_info < (3, 9) or x) or old()", (None, None)),
+]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"), [r[1:] for r in EXPRESSION_GUARDS], ids=[r[0] for r in EXPRESSION_GUARDS]
+)
+def test_guards_inside_boolean_expressions(expression: str, expected: tuple[object, object]) -> None:
+    module = cst.parse_module(f"import sys\nresult = {expression}\n")
+    model = Model(module, [cst.Call])
+    (call,) = [n for n in model.wanted_nodes if isinstance(n.func, cst.Name) and n.func.value == "old"]
+    assert version_bounds(model, call) == expected
+
+
+EARLY_EXITS = [
+    ("return below", "def f():\n    if sys.version_info < (3, 14):\n        return None\n    old()\n", ((3, 14), None)),
+    ("raise at or above", "if sys.version_info >= (3, 11):\n    raise ImportError\nold()\n", (None, (3, 11))),
+    ("one-line suite", "def f():\n    if sys.version_info < (3, 14): return\n    old()\n", ((3, 14), None)),
+    (
+        "an else branch: no early exit",
+        "def f():\n    if sys.version_info < (3, 14):\n        return\n    else:\n        pass\n    old()\n",
+        (None, None),
+    ),
+    (
+        "a body that may fall through",
+        "def f():\n    if sys.version_info < (3, 14):\n        log()\n    old()\n",
+        (None, None),
+    ),
+    (
+        "after the call: no effect",
+        "def f():\n    old()\n    if sys.version_info < (3, 14):\n        return\n",
+        (None, None),
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), [r[1:] for r in EARLY_EXITS], ids=[r[0] for r in EARLY_EXITS])
+def test_early_exits_guard_what_follows(source: str, expected: tuple[object, object]) -> None:
+    module = cst.parse_module("import sys\n" + source)
+    model = Model(module, [cst.Call])
+    (call,) = [n for n in model.wanted_nodes if isinstance(n.func, cst.Name) and n.func.value == "old"]
+    assert version_bounds(model, call) == expected

@@ -8,7 +8,7 @@ grouped by what it answers:
   `in_generator_expression`;
 - bindings (`Binding`: assigned once, its value, its reads, import or local): `binding`,
   `binding_at`, `binding_in`, `bindings_in`, `reads_of`, `is_read`, `used_in_nested_scope`,
-  `is_reference`, `is_store`, `mentions`;
+  `is_reference`, `is_store`, `mentions`, `imports`;
 - names: `qualified_name`, `resolves_to`, `module_alias`, `fresh_name`, `import_of`,
   `dotted_name`, `root_name`;
 - version guards: `target_at`, `runs_only_below`;
@@ -168,6 +168,16 @@ class Semantic:
     def is_store(self, name: Any) -> bool:
         """Is this Name the target of a binding (assignment, `for`, `as`, import, `def`)?"""
         return self._model.is_store(name)
+
+    def imports(self, module: str) -> bool:
+        """Does the module import `module` or a name from it (`import trio`, `from trio import x`),
+        anywhere?"""
+        prefix = module + "."
+        for scope in (self.module_scope, *self._model.nested_scopes(self.module_scope)):
+            for targets in scope.import_targets.values():
+                if any(t == module or t.startswith(prefix) for t in targets):
+                    return True
+        return False
 
     def mentions(self, name: str) -> bool:
         """Does the module use `name` anywhere as a variable name (bound, read or imported)?"""

@@ -22,24 +22,55 @@ def version_bounds(model: Model, node: Any) -> tuple[Version | None, Version | N
     (lowest, below): `if sys.version_info >= (3, 11):` gives its body (3, 11) as the lowest
     and its `else` (3, 11) as the exclusive upper bound; `<` the other way round.  `and`-ed
     tests all count for the body; a name bound once at module level to such a test counts
-    as the test.  None where nothing is known.
+    as the test.  Guards count in conditional expressions, in `and`/`or` (`v < (3, 14) and
+    old()`: `old()` runs only below 3.14), and as early exits (`if v < (3, 11): return` before
+    the code).  None where nothing is known.
     """
     low: Version | None = None
     high: Version | None = None
+
+    def holds(test: Any, branch: bool) -> None:
+        """`test` is known to be `branch` where `node` runs."""
+        nonlocal low, high
+        tests = _version_tests(model, test)
+        if branch is False and (len(tests) > 1 or isinstance(test, cst.BooleanOperation)):
+            return  # the `else` of `a and b` only knows that one of them failed
+        for at_least, version in tests:
+            if at_least == branch:  # body of `>=`, or `else` of `<`
+                low = version if low is None else max(low, version)
+            else:
+                high = version if high is None else min(high, version)
+
     child = node
     for parent in model.ancestors(node):
         if isinstance(parent, (cst.If, cst.IfExp)):
-            branch = True if child is parent.body else False if child is parent.orelse else None
-            tests = _version_tests(model, parent.test) if branch is not None else []
-            if branch is False and (len(tests) > 1 or isinstance(parent.test, cst.BooleanOperation)):
-                tests = []  # the `else` of `a and b` only knows that one of them failed
-            for at_least, version in tests:
-                if at_least == branch:  # body of `>=`, or `else` of `<`
-                    low = version if low is None else max(low, version)
-                else:
-                    high = version if high is None else min(high, version)
+            if child is parent.body:
+                holds(parent.test, True)
+            elif child is parent.orelse:
+                holds(parent.test, False)
+        elif isinstance(parent, cst.BooleanOperation) and child is parent.right:
+            # `v >= (3, 11) and new()`: the right runs only when the left is true; `or`: when false.
+            holds(parent.left, isinstance(parent.operator, cst.And))
+        elif isinstance(parent, (cst.IndentedBlock, cst.Module)):
+            # `if sys.version_info < (3, 11): return ...` earlier in the block: what follows runs
+            # only when the test was false.
+            for statement in parent.body:
+                if statement is child:
+                    break
+                if isinstance(statement, cst.If) and statement.orelse is None and _always_leaves(statement.body):
+                    holds(statement.test, False)
         child = parent
     return low, high
+
+
+def _always_leaves(block: Any) -> bool:
+    """Does this block end in `return`, `raise`, `break` or `continue` (so code after the `if`
+    holding it runs only when its test was false)?"""
+    body = block.body
+    last = body[-1] if body else None  # a line of an indented block, or a one-line suite's statement
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1] if last.body else None
+    return isinstance(last, (cst.Return, cst.Raise, cst.Break, cst.Continue))
 
 
 def _version_tests(model: Model, test: Any, depth: int = 0) -> list[tuple[bool, Version]]:

@@ -109,3 +109,25 @@ def on_readable(loop, fd, work):
     # add_reader/add_writer drop what the callback returns, as call_soon does (the one catalogue).
     loop.add_reader(fd, lambda: asyncio.create_task(work()))  # error: AIO101
     loop.add_writer(fd, lambda: asyncio.create_task(work()))  # error: AIO101
+
+
+async def kept_then_wrapped(loop, context, refs):
+    # ensure_future of a task already kept returns that task: nothing new is dropped.
+    task = context.run(loop.create_task, work())
+    refs.add(task)
+    asyncio.ensure_future(task).add_done_callback(refs.discard)
+    return task
+
+
+async def coroutine_then_wrapped():
+    coroutine = work()
+    task = asyncio.ensure_future(coroutine)  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+
+
+async def unknown_object_wrapped_once(factory):
+    thing = factory()
+    task = asyncio.ensure_future(thing)  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)

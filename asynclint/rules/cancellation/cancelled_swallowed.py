@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import CANCELLED_ERROR
+from asynclint.asyncio_api import CANCELLED_ERROR, TRIO
 from asynclint.rule import FixAvailability, Rule, Safety
 
 if TYPE_CHECKING:
@@ -105,6 +105,8 @@ class CancelledSwallowed(Rule):
             kind = self._catches(handler.type)
             if kind is None:
                 continue
+            if kind == "broad" and self._other_event_loop():
+                return  # trio's cancellation is not asyncio's: it is delivered again at the next checkpoint
             if (
                 not self.sem.always_raises(handler.body.body)
                 and not self._deliberate(handler, kind)
@@ -118,6 +120,10 @@ class CancelledSwallowed(Rule):
             return  # later handlers never see the cancellation
 
     # -- detection ------------------------------------------------------------------------
+    def _other_event_loop(self) -> bool:
+        """A module written for trio (it imports trio and nothing from asyncio)."""
+        return self.sem.imports(TRIO) and not self.sem.imports("asyncio")
+
     def _catches(self, expression: Any) -> str | None:
         """ "cancelled" (exactly CancelledError), "broad" (catches it among others) or None."""
         if expression is None:

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import (
     CALLBACK_METHODS,
+    ENSURE_FUTURE,
     LOOP_FACTORIES,
     LOOP_NAMES,
     TASK_FACTORIES,
@@ -93,11 +94,30 @@ class DanglingTask(Rule):
     def _task_factory(self, node: cst.Call) -> str | None:
         qualified = self.sem.qualified_name(node.func)
         if qualified in TASK_FACTORIES:
+            if qualified == ENSURE_FUTURE and self._wraps_a_kept_future(node):
+                return None
             return qualified
         func = node.func
         if isinstance(func, cst.Attribute) and func.attr.value == TASK_FACTORY_METHOD and self._is_loop(func.value):
             return "loop.create_task"
         return None
+
+    def _wraps_a_kept_future(self, call: cst.Call) -> bool:
+        """`ensure_future(task)` of a future or task that is kept elsewhere: it returns that same
+        object, so dropping the result drops nothing (a coroutine would get a new task)."""
+        if not call.args or call.args[0].keyword is not None or call.args[0].star:
+            return False
+        argument = call.args[0].value
+        if not isinstance(argument, cst.Name):
+            return False
+        binding = self.sem.binding(argument)
+        if binding is None or not binding.values:
+            return False
+        if any(self.sem.is_coroutine_call(v) for v in binding.values):
+            return False  # `c = fetch(); ensure_future(c)`: a new task
+        # Also read elsewhere (`refs.add(task)`, `return task`): the object is kept, and if it is
+        # a future the result is that same object.
+        return any(read is not argument for read in self.sem.reads_of(binding))
 
     def _is_loop(self, receiver: Any) -> bool:
         if isinstance(receiver, cst.Call):
