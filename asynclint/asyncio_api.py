@@ -264,7 +264,7 @@ BLOCKING_CALLS = frozenset(
         "urllib.request.urlopen",
         *(
             f"subprocess.{name}"
-            for name in ("run", "call", "check_call", "check_output", "getoutput", "getstatusoutput")
+            for name in ("run", "call", "check_call", "check_output", "getoutput", "getstatusoutput", "Popen")
         ),
         "os.system",
         "os.popen",
@@ -292,3 +292,35 @@ OPEN_FUNCTIONS = frozenset({"builtins.open", "io.open"})
 PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PosixPath", "pathlib.WindowsPath"})
 PATH_IO_METHODS = frozenset({"read_text", "write_text", "read_bytes", "write_bytes"})
 """`Path` methods that read or write a whole file."""
+PATH_FILESYSTEM_METHODS = frozenset(
+    {
+        "open", "exists", "is_file", "is_dir", "is_symlink", "stat", "lstat", "unlink", "mkdir",
+        "rmdir", "iterdir", "glob", "rglob", "touch", "rename", "replace", "chmod", "samefile",
+        "owner", "group", "readlink", "symlink_to", "hardlink_to", "walk",
+    }
+)  # fmt: skip
+"""`Path` methods that ask or change the file system (ruff's ASYNC240 list, and the writes)."""
+FILESYSTEM_FUNCTIONS = frozenset(
+    {
+        *(
+            f"os.path.{name}"
+            for name in (
+                "exists", "lexists", "isfile", "isdir", "islink", "ismount", "getsize", "getmtime",
+                "getatime", "getctime", "samefile", "realpath",
+            )
+        ),
+        *(
+            f"os.{name}"
+            for name in (
+                "remove", "unlink", "rename", "renames", "replace", "listdir", "scandir", "walk",
+                "makedirs", "mkdir", "rmdir", "removedirs", "stat", "lstat", "chmod", "chown",
+                "link", "symlink", "readlink", "truncate", "utime", "access",
+            )
+        ),
+        *(
+            f"tempfile.{name}"
+            for name in ("TemporaryFile", "NamedTemporaryFile", "TemporaryDirectory", "mkstemp", "mkdtemp")
+        ),
+    }
+)  # fmt: skip
+"""File-system calls that block on the disk (metadata, directory listings, renames, temporary files)."""

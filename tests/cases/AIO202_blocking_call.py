@@ -36,7 +36,7 @@ async def calls(url):
     await asyncio.to_thread(requests.get, url)
     session = requests.Session()
     path = os.path.join("a", "b")
-    process = subprocess.Popen(["ls"])
+    process = subprocess.Popen(["ls"])  # error: AIO202
     mypkg.db.connect()
 
     def inner():

@@ -18,11 +18,11 @@ class BlockingCall(Rule):
     Reports calls, inside an `async def`, of functions that block the thread on network, process
     or disk work: the `requests` verbs and `requests.request`, `httpx`'s synchronous verbs,
     `urllib.request.urlopen`, `subprocess.run/call/check_call/check_output/getoutput/
-    getstatusoutput`, `os.system`, `os.popen`, `os.wait*`, `input()`,
-    `socket.create_connection` and `shutil.copy*/move/rmtree`. Names are resolved through imports
-    and aliases. Projects add their own with `blocking-calls = ["mypkg.db.query"]`. Calls in a
-    nested `def` or `lambda`, and functions handed to `asyncio.to_thread` or `run_in_executor`,
-    are not reported.
+    getstatusoutput` and `subprocess.Popen` (it forks and waits for the exec), `os.system`,
+    `os.popen`, `os.wait*`, `input()`, `socket.create_connection` and `shutil.copy*/move/rmtree`.
+    Names are resolved through imports and aliases. Projects add their own with
+    `blocking-calls = ["mypkg.db.query"]`. Calls in a nested `def` or `lambda`, and functions
+    handed to `asyncio.to_thread` or `run_in_executor`, are not reported.
 
     ## Why is this bad?
     While the call waits, the event loop is stopped: every other task, timeout and connection

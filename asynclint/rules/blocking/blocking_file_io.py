@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import OPEN_FUNCTIONS, PATH_IO_METHODS, PATH_TYPES
+from asynclint.asyncio_api import (
+    FILESYSTEM_FUNCTIONS,
+    OPEN_FUNCTIONS,
+    PATH_FILESYSTEM_METHODS,
+    PATH_IO_METHODS,
+    PATH_TYPES,
+)
 from asynclint.rule import Rule
 
 if TYPE_CHECKING:
@@ -15,10 +21,14 @@ class BlockingFileIo(Rule):
     """Flags file I/O done directly inside a coroutine (opt-in).
 
     ## What it does
-    Reports `open(...)` (builtin or `io.open`) and `read_text`, `write_text`, `read_bytes`,
-    `write_bytes` called on a `pathlib.Path` (a `Path(...)` call, a `path / "name"` built from
-    one, a variable assigned one, or a parameter annotated `Path`) inside an `async def`. The rule
-    is opt-in: select it with `extend-select = ["AIO203"]`.
+    Reports, inside an `async def`: `open(...)` (builtin or `io.open`); the `pathlib.Path`
+    methods that read, write or ask the file system (`read_text`, `write_bytes`, `open`,
+    `exists`, `is_file`, `is_dir`, `stat`, `unlink`, `mkdir`, `iterdir`, `glob`, `rglob`,
+    `rename`, ...) called on a `Path` (a `Path(...)` call, a `path / "name"` built from one, a
+    variable assigned one, or a parameter annotated `Path`); `os.path` metadata calls (`exists`,
+    `isfile`, `isdir`, `getsize`, `getmtime`, ...); `os.remove`, `rename`, `replace`, `listdir`,
+    `scandir`, `walk`, `makedirs`, `stat` and the like; and `tempfile`'s files and directories.
+    The rule is opt-in: select it with `extend-select = ["AIO203"]`.
 
     ## Why is this bad?
     Local file access is usually quick, which is why the rule is not on by default, but it
@@ -55,8 +65,8 @@ class BlockingFileIo(Rule):
 
     CODE = "AIO203"
     NAME = "blocking-file-io"
-    EQUIVALENTS = ("ruff ASYNC230", "flake8-async ASYNC230")
-    TRIGGERS = (("open", "read_", "write_"),)
+    EQUIVALENTS = ("ruff ASYNC230", "ruff ASYNC240", "flake8-async ASYNC230", "flake8-async ASYNC240")
+    TRIGGERS = (("open", "read_", "write_", "os", "Path", "tempfile"),)
     NEEDS_COROUTINE = True
     MESSAGE = "`{name}()` does blocking file I/O in coroutine `{func}`"
     DEFAULT = False
@@ -66,9 +76,16 @@ class BlockingFileIo(Rule):
         if coroutine is None:
             return
         func = node.func
-        if self.sem.resolves_to(func, *OPEN_FUNCTIONS):
+        qualified = self.sem.qualified_name(func)
+        if qualified in OPEN_FUNCTIONS:
             self.report(node, name="open", func=coroutine.name)
-        elif isinstance(func, cst.Attribute) and func.attr.value in PATH_IO_METHODS and self._is_path(func.value):
+        elif qualified in FILESYSTEM_FUNCTIONS:
+            self.report(node, name=qualified, func=coroutine.name)
+        elif (
+            isinstance(func, cst.Attribute)
+            and (func.attr.value in PATH_IO_METHODS or func.attr.value in PATH_FILESYSTEM_METHODS)
+            and self._is_path(func.value)
+        ):
             self.report(node, name=f"Path.{func.attr.value}", func=coroutine.name)
 
     def _is_path(self, node: Any, depth: int = 0) -> bool:
