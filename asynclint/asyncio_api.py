@@ -183,6 +183,9 @@ RETURN_TYPES = {
 }
 """The class of what asyncio functions return, where a rule may call methods on it."""
 
+ASYNC_CONTEXT_PRIMITIVES = _asyncio(("Lock", "Semaphore", "BoundedSemaphore", "Condition"))
+"""Synchronization primitives used as `async with x:`. Before 3.9 `with (yield from x):` (or
+`with (await x):`) acquired them too; since 3.9 that is a `TypeError`."""
 WAIT = "asyncio.wait"
 GATHER = "asyncio.gather"
 AS_COMPLETED = "asyncio.as_completed"

@@ -7,7 +7,7 @@ grouped by what it answers:
 - scopes: `scope_of`, `module_scope`, `enclosing_function`, `enclosing_coroutine`,
   `in_generator_expression`;
 - bindings (`Binding`: assigned once, its value, its reads, import or local): `binding`,
-  `binding_at`, `binding_in`, `bindings_in`, `reads_of`, `is_read`, `used_in_nested_scope`,
+  `binding_at`, `binding_in`, `bindings_in`, `assigned_values`, `reads_of`, `is_read`, `used_in_nested_scope`,
   `is_reference`, `is_store`, `mentions`, `imports`;
 - names: `qualified_name`, `resolves_to`, `module_alias`, `fresh_name`, `import_of`,
   `dotted_name`, `root_name`;
@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from asynclint.semantic import fixes, guards, names, syntax
+from asynclint.semantic import callees, fixes, guards, names, syntax
 from asynclint.semantic.callees import Callee, callee_kind, is_coroutine_call, is_future_call
 from asynclint.semantic.model import Model
 from asynclint.semantic.project import ProjectIndex, ProjectView
@@ -142,6 +142,36 @@ class Semantic:
         """Every name bound in `scope` itself, in the order first bound."""
         for name in dict.fromkeys([*scope.assignment_counts, *scope.import_targets]):
             yield Binding(name, scope)
+
+    def assigned_values(self, expression: Any) -> list[Any] | None:
+        """Every value the program assigns to `expression`: a variable (`x = ...` statements), or
+        an attribute of `self` in a method (`self.x = ...` in any method of the class). None when
+        that cannot be known (anything else, or a name bound otherwise too: a parameter, a loop)."""
+        if isinstance(expression, cst.Name):
+            binding = self.binding(expression)
+            if binding is None or binding.assignments != len(binding.values) or binding.is_imported:
+                return None
+            return binding.values
+        if not (isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name)):
+            return None
+        klass = callees.class_of_receiver(self._model, expression.value)
+        if klass is None:
+            return None
+        values: list[Any] = []
+        for node in syntax.descendants(klass.node.body):
+            if isinstance(node, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+                for target in targets:
+                    if (
+                        isinstance(target, cst.Attribute)
+                        and target.attr.value == expression.attr.value
+                        and isinstance(target.value, cst.Name)
+                        and target.value.value == expression.value.value
+                    ):
+                        if not isinstance(node, (cst.Assign, cst.AnnAssign)) or node.value is None:
+                            return None
+                        values.append(node.value)
+        return values
 
     def is_read(self, binding: Binding) -> bool:
         """Is the variable read in its scope or any scope nested in it?"""

@@ -86,7 +86,7 @@ def _kind(model: Model, func: Any, project: ProjectView | None = None) -> bool |
         if scope is not None and scope.defs.get(func.value) and not scope.import_targets.get(func.value):
             return _kind_in_scope(model, scope, func.value, project)
     if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-        cls = _class_of_receiver(model, func.value)
+        cls = class_of_receiver(model, func.value)
         if cls is not None:
             return _method_kind(model, cls, func.attr.value, project)
         typed = _receiver_type(model, func.value)
@@ -248,7 +248,7 @@ def _type_name(model: Model, expression: Any) -> str | None:
     return qualified
 
 
-def _class_of_receiver(model: Model, receiver: Any) -> Scope | None:
+def class_of_receiver(model: Model, receiver: Any) -> Scope | None:
     """The class scope `self`/`cls` refers to in a method of that class, else None."""
     function = model.enclosing_function(receiver)
     # Look through nested functions and lambdas: `self` is a closure variable there.

@@ -46,3 +46,25 @@ def types_coroutine(types):
     def legacy():
         yield
     return legacy
+
+
+lock = asyncio.Lock()
+
+
+class Guarded:
+    def __init__(self, pool):
+        self._mutex = asyncio.Lock()
+        self._sem = asyncio.BoundedSemaphore(2)
+        self._pool = pool
+
+    # `with (yield from lock):` acquired an asyncio lock before 3.9; now `async with lock:`.
+    async def guarded(self):
+        async with self._mutex:
+            async with lock, self._sem:
+                await sleep(0)
+
+    # Not known to be an asyncio lock: `with (await pool)` is the same protocol, fixed unsafely.
+    @asyncio.coroutine  # error: AIO305
+    def borrowed(self):
+        with (yield from self._pool) as connection:
+            return connection

@@ -3,7 +3,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import COROUTINE_DECORATOR
+from asynclint.asyncio_api import ASYNC_CONTEXT_PRIMITIVES, COROUTINE_DECORATOR
 from asynclint.rule import Fix, FixAvailability, Rule, Safety
 
 if TYPE_CHECKING:
@@ -50,7 +50,12 @@ class GeneratorCoroutine(Rule):
     Safe when the function's own body has no `yield` but `yield from` (a bare `yield` or
     `yield value` makes it a real generator, which `async def` cannot express: no fix then). The
     decorator goes, `def` becomes `async def` and each `yield from x` becomes `await x`
-    (parenthesized where precedence needs it). Nested functions are left to their own findings.
+    (parenthesized where precedence needs it); `with (yield from lock):` becomes `async with
+    lock:` when `lock` is known to be an asyncio `Lock`, `Semaphore`, `BoundedSemaphore` or
+    `Condition` (assigned one, or `self.lock` assigned one in a method): `with (await lock):` has
+    been a `TypeError` since 3.9. A `with (yield from x):` of anything else becomes `with (await
+    x):`, the same protocol, and makes the fix unsafe: it works only while `x` still has an
+    `__await__` that returns a context manager. Nested functions are left to their own findings.
     An import of `coroutine` (or of `asyncio`) that nothing uses any more is removed. The fix turns
     code that fails on every Python from 3.11 into its working equivalent.
 
@@ -78,13 +83,55 @@ class GeneratorCoroutine(Rule):
         yields = _own_yields(node.body)
         if any(not isinstance(y.value, cst.From) for y in yields):
             return None
+        safety = Safety.SAFE
+        async_withs: set[cst.With] = set()
+        for statement in _own_withs(node.body):
+            acquired = [_yield_from_item(item) for item in statement.items]
+            if not any(a is not None for a in acquired):
+                continue
+            if all(a is not None and self._is_async_primitive(a) for a in acquired):
+                async_withs.add(statement)  # `with (yield from lock):` -> `async with lock:`
+            else:
+                # `with (yield from x):` of something else: `with (await x):` is the same protocol
+                # (x.__await__ gives a context manager), as long as x still has it.
+                safety = Safety.UNSAFE
         replacement = node.with_changes(
             decorators=[d for d in node.decorators if d is not decorator],
             asynchronous=node.asynchronous or cst.Asynchronous(),
-            body=node.body.visit(_await_instead_of_yield_from()),
+            body=node.body.visit(_await_instead_of_yield_from(async_withs)),
         )
         dropped = self.sem.import_of(self.sem.root_name(decorator.decorator))
-        return self.make_fix(Safety.SAFE, [(node, replacement)], drop_imports=(dropped,) if dropped else ())
+        return self.make_fix(safety, [(node, replacement)], drop_imports=(dropped,) if dropped else ())
+
+    def _is_async_primitive(self, expression: Any) -> bool:
+        """Is `expression` known to hold an asyncio Lock, Semaphore or Condition?"""
+        values = self.sem.assigned_values(expression)
+        return bool(values) and all(
+            isinstance(v, cst.Call) and self.sem.qualified_name(v.func) in ASYNC_CONTEXT_PRIMITIVES
+            for v in values or ()
+        )
+
+
+def _yield_from_item(item: Any) -> Any:
+    """`x` of a with-item `(yield from x)`, else None."""
+    value = item.item
+    if isinstance(value, cst.Yield) and isinstance(value.value, cst.From):
+        return value.value.item
+    return None
+
+
+def _own_withs(body: Any) -> list[Any]:
+    """The plain `with` statements of a function body, not of functions or classes nested in it."""
+    found: list[Any] = []
+    todo = [body]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, cst.With) and node.asynchronous is None:
+            found.append(node)
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        todo.extend(node.children)
+    return found
 
 
 def _own_yields(body: Any) -> list[Any]:
@@ -127,7 +174,21 @@ def _atoms() -> tuple[type, ...]:
 @functools.cache
 def _transformer_class() -> type:
     class AwaitInsteadOfYieldFrom(cst.CSTTransformer):
-        """`yield from x` -> `await x` in one function body, nested functions and classes left alone."""
+        """`yield from x` -> `await x` in one function body, nested functions and classes left alone;
+        the given `with (yield from lock):` statements become `async with lock:`."""
+
+        def __init__(self, async_withs: set[Any]) -> None:
+            super().__init__()
+            self.async_withs = async_withs
+
+        def leave_With(self, original: Any, updated: Any) -> Any:
+            if original not in self.async_withs:
+                return updated
+            items = [
+                item.with_changes(item=_yield_from_item(old).with_changes(lpar=[], rpar=[]))
+                for old, item in zip(original.items, updated.items, strict=True)
+            ]
+            return updated.with_changes(asynchronous=cst.Asynchronous(), items=items)
 
         def visit_FunctionDef(self, node: Any) -> bool:
             return False
@@ -155,5 +216,5 @@ def _transformer_class() -> type:
     return AwaitInsteadOfYieldFrom
 
 
-def _await_instead_of_yield_from() -> Any:
-    return _transformer_class()()
+def _await_instead_of_yield_from(async_withs: set[Any]) -> Any:
+    return _transformer_class()(async_withs)
