@@ -7,7 +7,7 @@ grouped by what it answers:
 - scopes: `scope_of`, `module_scope`, `enclosing_function`, `enclosing_coroutine`,
   `in_generator_expression`;
 - bindings (`Binding`: assigned once, its value, its reads, import or local): `binding`,
-  `binding_at`, `binding_in`, `bindings_in`, `assigned_values`, `reads_of`, `is_read`, `used_in_nested_scope`,
+  `binding_at`, `binding_in`, `bindings_in`, `values_of`, `reads_of`, `is_read`, `used_in_nested_scope`,
   `is_reference`, `is_store`, `mentions`, `imports`;
 - names: `qualified_name`, `resolves_to`, `module_alias`, `fresh_name`, `import_of`,
   `dotted_name`, `root_name`;
@@ -143,7 +143,7 @@ class Semantic:
         for name in dict.fromkeys([*scope.assignment_counts, *scope.import_targets]):
             yield Binding(name, scope)
 
-    def assigned_values(self, expression: Any) -> list[Any] | None:
+    def values_of(self, expression: Any) -> list[Any] | None:
         """Every value the program assigns to `expression`: a variable (`x = ...` statements), or
         an attribute of `self` in a method (`self.x = ...` in any method of the class). None when
         that cannot be known (anything else, or a name bound otherwise too: a parameter, a loop)."""

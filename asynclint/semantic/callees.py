@@ -239,12 +239,15 @@ def _receiver_type(model: Model, receiver: Any) -> str | None:
 def _type_name(model: Model, expression: Any) -> str | None:
     if isinstance(expression, cst.SimpleString):
         return None
+    if isinstance(expression, cst.Name):
+        # A class of this module, bound by its `class` statement alone.
+        scope = model.lookup(expression.value, model.scope_of(expression))
+        if scope is model.module_scope and len(scope.class_defs.get(expression.value, ())) == 1:
+            if scope.assignment_counts.get(expression.value) == 1 and expression.value not in scope.import_targets:
+                return "<local>." + expression.value
     qualified = qualified_name(model, expression)
-    if qualified is None:
-        return None
-    if qualified.startswith("builtins.") and isinstance(expression, cst.Name):
-        # Bound nowhere as an import: maybe a class of this module.
-        return "<local>." + expression.value if expression.value in model.module_scope.class_defs else None
+    if qualified is None or qualified.startswith("builtins."):
+        return None  # not one import's name, or a builtin (`str`, `dict`): no coroutine methods
     return qualified
 
 

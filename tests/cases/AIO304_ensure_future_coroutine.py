@@ -27,3 +27,16 @@ class Worker:
 
 def sync_callback():
     return asyncio.ensure_future(tick())  # error: AIO304
+
+
+class Accumulator:
+    def __init__(self, loop):
+        self._waiter = loop.create_future()
+
+    def waiter(self):
+        return self._waiter  # a plain method: the result is a future
+
+
+async def drain(loop):
+    accumulator = Accumulator(loop)
+    return asyncio.ensure_future(accumulator.waiter())  # known plain: create_task would raise TypeError

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from asynclint.asyncio_api import ENSURE_FUTURE
 from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.semantic import Callee
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -17,8 +18,11 @@ class EnsureFutureCoroutine(Rule):
     ## What it does
     Reports `asyncio.ensure_future(...)` whose argument is a call, unless that call is known to
     return a future or a task already (`loop.run_in_executor(...)`, `asyncio.gather(...)`,
-    `asyncio.shield(...)`, `loop.create_future()`, another `create_task`/`ensure_future`).
-    A plain name is not reported: it may well hold a future.
+    `asyncio.shield(...)`, `loop.create_future()`, another `create_task`/`ensure_future`) or its
+    callee is known to be a plain function (a `def` of this module or the project, a method of a
+    class whose instance it is called on): its result is most likely a future, which
+    `create_task` would reject with `TypeError`. A plain name is not reported: it may well hold
+    a future.
 
     ## Why is this bad?
     The asyncio documentation: "`create_task()` is the preferred way for creating new tasks";
@@ -77,6 +81,8 @@ class EnsureFutureCoroutine(Rule):
             return
         if self.sem.is_future_call(argument.value):
             return
+        if self.sem.callee_kind(argument.value.func) is Callee.PLAIN:
+            return  # a plain function's result: a future, most likely, which `create_task` rejects
         self.report(node, fix=self._fix(node, argument.value))
 
     def _fix(self, node: cst.Call, coroutine_call: cst.Call) -> Fix | None:

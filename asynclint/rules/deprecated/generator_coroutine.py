@@ -105,7 +105,7 @@ class GeneratorCoroutine(Rule):
 
     def _is_async_primitive(self, expression: Any) -> bool:
         """Is `expression` known to hold an asyncio Lock, Semaphore or Condition?"""
-        values = self.sem.assigned_values(expression)
+        values = self.sem.values_of(expression)
         return bool(values) and all(
             isinstance(v, cst.Call) and self.sem.qualified_name(v.func) in ASYNC_CONTEXT_PRIMITIVES
             for v in values or ()
