@@ -191,3 +191,46 @@ def sync_function(run):
         pass
     except BaseException:
         pass
+
+
+class Subscriber:
+    def start(self):
+        self._task = asyncio.create_task(self._consume())
+
+    async def _consume(self):
+        # A task body: the finally runs whether or not the handler re-raises, so the task ends
+        # here either way; its owner cancels it and awaits it.
+        try:
+            while True:
+                await self.queue.get()
+        except asyncio.CancelledError:
+            pass
+        finally:
+            await self.connection.close()
+
+    async def stop(self):
+        self._task.cancel()
+        await self._task
+
+
+async def fetch_helper(connection):
+    # Awaited directly (below): its caller's cancellation would be lost, then the finally goes on.
+    try:
+        await connection.request()
+    except asyncio.CancelledError:  # error: AIO603
+        pass
+    finally:
+        await connection.close()
+
+
+async def use_helper(connection):
+    await fetch_helper(connection)
+
+
+async def else_never_runs_after_a_handler(connection):
+    try:
+        await connection.request()
+    except asyncio.CancelledError:
+        pass  # then the coroutine ends: the else is skipped after a handler
+    else:
+        await connection.commit()

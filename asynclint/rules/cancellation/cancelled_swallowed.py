@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import CANCELLED_ERROR, TRIO
+from asynclint.asyncio_api import CANCELLED_ERROR, TASK_FACTORIES, TASK_FACTORY_METHOD, TRIO
 from asynclint.rule import FixAvailability, Rule, Safety
 
 if TYPE_CHECKING:
@@ -29,7 +29,10 @@ class CancelledSwallowed(Rule):
     - handlers that decide about cancellation themselves (`.uncancel()`, `.cancelling()`), and
       broad handlers that hand the exception on (`waiter.set_exception(exc)`, `sys.exc_info()`);
     - handlers after which the coroutine ends without suspending again (`return`, or only
-      synchronous clean-up left): the task stops, if with a result instead of cancelled;
+      synchronous clean-up left): the task stops, if with a result instead of cancelled. In a
+      task body (a coroutine function this module only ever hands to `create_task`,
+      `ensure_future` or `tg.create_task`) awaiting in the `finally` is clean-up too: it runs
+      whether or not the handler re-raises;
     - handlers an earlier handler of the same `try` already shields from cancellation, and
       handlers in plain functions;
     - the documented way to wait for a task you just cancelled: `task.cancel()` followed by
@@ -110,7 +113,7 @@ class CancelledSwallowed(Rule):
             if (
                 not self.sem.always_raises(handler.body.body)
                 and not self._deliberate(handler, kind)
-                and not self._ends_the_coroutine(node, handler)
+                and not self._ends_the_coroutine(node, handler, self._is_task_body(coroutine.node))
                 and not self._awaits_what_it_cancelled(node, coroutine.node)
             ):
                 star = "*" if isinstance(handler, cst.ExceptStarHandler) else ""
@@ -150,11 +153,13 @@ class CancelledSwallowed(Rule):
                 return True
         return False
 
-    def _ends_the_coroutine(self, node: Any, handler: Any) -> bool:
+    def _ends_the_coroutine(self, node: Any, handler: Any, task_body: bool) -> bool:
         """After the handler, does the coroutine end without suspending again?  Then the task
         stops when cancelled (with a result instead of cancelled, as many background loops are
         written, perhaps after some synchronous clean-up), and nothing goes on as if it had not
-        been cancelled."""
+        been cancelled.  The `try`'s `else` never runs after a handler; its `finally` runs
+        whether or not the handler re-raises, so in a task body (see `_is_task_body`) awaiting
+        there is clean-up, not going on."""
         if self.sem.suspends_in(handler.body):
             return False
         last = handler.body.body[-1] if handler.body.body else None
@@ -163,9 +168,8 @@ class CancelledSwallowed(Rule):
             return True
         if isinstance(ending, cst.Continue):
             return False
-        for part in (node.orelse, node.finalbody):
-            if part is not None and self.sem.suspends_in(part):
-                return False
+        if not task_body and node.finalbody is not None and self.sem.suspends_in(node.finalbody):
+            return False
         statement: Any = node
         if isinstance(ending, cst.Break):  # carry on after the loop the break leaves
             statement = next(
@@ -194,6 +198,40 @@ class CancelledSwallowed(Rule):
             if compound is None:
                 return False
             statement = compound
+
+    def _is_task_body(self, function: Any) -> bool:
+        """Is this coroutine function only ever run as a task: every use of it in this module is
+        a call handed straight to a task factory (`create_task(self._run())`, `ensure_future`,
+        `tg.create_task`, `loop.create_task`), and there is one at least?  Its task ends when the
+        coroutine ends; whoever cancels it learns nothing from the task's final state that a
+        quiet return hides from an owner that cancels and then awaits it."""
+        name = function.name.value
+        owner = self.sem.scope_of(function)
+        uses: list[Any] = []
+        if owner.kind == "class":  # a method: `self.name(...)`, `obj.name(...)` anywhere here
+            uses = [n for n in self.sem.nodes() if isinstance(n, cst.Attribute) and n.attr.value == name]
+        else:
+            binding = self.sem.binding_at(name, function)
+            if binding is None or binding.function is not function:
+                return False
+            uses = self.sem.reads_of(binding)
+        if not uses:
+            return False
+        for use in uses:
+            call = self.sem.parent(use)
+            if not (isinstance(call, cst.Call) and call.func is use):
+                return False
+            argument = self.sem.parent(call)
+            factory = self.sem.parent(argument)
+            if not (isinstance(argument, cst.Arg) and isinstance(factory, cst.Call) and factory.args[0] is argument):
+                return False
+            func = factory.func
+            known = self.sem.qualified_name(func) in TASK_FACTORIES or (
+                isinstance(func, cst.Attribute) and func.attr.value == TASK_FACTORY_METHOD
+            )
+            if not known:
+                return False
+        return True
 
     def _awaits_what_it_cancelled(self, node: Any, function: Any) -> bool:
         """`x.cancel()` earlier in the function, then `try: await x`: the cancellation is expected."""
