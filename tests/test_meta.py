@@ -8,7 +8,7 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from annotations import ROOT, corpus, fix, load_manifest, settings_for
+from expectations import ROOT, corpus, fix, load_manifest, settings_for
 
 from asynclint import engine
 from asynclint.config import Settings

@@ -1,4 +1,5 @@
-"""Shared by the fixture and case harnesses: annotation comments, per-fixture settings, fixing."""
+"""Shared by the fixture and case harnesses: what a file expects (its `# error:` and `# expect:`
+annotation comments), the settings each harness lints it with, and fixing."""
 
 from __future__ import annotations
 
