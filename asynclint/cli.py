@@ -226,7 +226,7 @@ def _rules(out: IO[str]) -> int:
 
     for rule in all_rules():
         default = "" if rule.DEFAULT else " (opt-in)"
-        out.write(f"{rule.CODE}  {rule.NAME:<28} fix: {rule.FIX_AVAILABILITY.value:<9} {rule.summary()}{default}\n")
+        out.write(f"{rule.CODE}  {rule.NAME:<28} fix: {rule.fix_availability().value:<9} {rule.summary()}{default}\n")
     out.flush()
     return EXIT_CLEAN
 

@@ -34,7 +34,7 @@ def rules_table() -> str:
     rows = ["| Code | Name | Fix | Default | What it flags |", "|---|---|---|---|---|"]
     for rule in all_rules():
         default = "on" if rule.DEFAULT else "opt-in"
-        fix = "none" if rule.FIX_SAFETY is None else f"{rule.FIX_SAFETY.value} ({rule.FIX_AVAILABILITY.value})"
+        fix = "none" if rule.FIX is None else f"{rule.FIX.safety.value} ({rule.FIX.availability.value})"
         name = f"[`{rule.NAME}`](docs/rules/{rule_file(rule)})"
         rows.append(f"| {rule.CODE} | {name} | {fix} | {default} | {rule.summary()} |")
     return "\n".join(rows) + "\n"
@@ -42,22 +42,16 @@ def rules_table() -> str:
 
 def codemod_list() -> str:
     """The codemod commands, as `asynclint.codemod` makes them (one per fixable rule, plus FixAll)."""
-    from asynclint.rule import FixAvailability
-
     rows = ["- `FixAllCommand`: every selected rule's fixes"]
     for rule in all_rules():
-        if rule.FIX_AVAILABILITY is not FixAvailability.NONE:
+        if rule.FIX is not None:
             rows.append(f"- `{rule.__name__}Command`: {rule.CODE} `{rule.NAME}`")
     return "\n".join(rows) + "\n"
 
 
 def rule_page(rule: type[Rule]) -> str:
     """One rule's page: its header facts, then its docstring (the same text `asynclint rule` prints)."""
-    fix = (
-        "no fix"
-        if rule.FIX_SAFETY is None
-        else f"{rule.FIX_SAFETY.value} fix ({rule.FIX_AVAILABILITY.value} available)"
-    )
+    fix = "no fix" if rule.FIX is None else f"{rule.FIX.safety.value} fix ({rule.FIX.availability.value} available)"
     default = "on by default" if rule.DEFAULT else f'opt-in: `extend-select = ["{rule.CODE}"]`'
     lines = [f"# {rule.NAME} ({rule.CODE})", "", f"{fix}; {default}.", ""]
     if rule.EQUIVALENTS:

@@ -2,7 +2,7 @@
 the catalogue is sound.
 
 What a rule declares is checked here, so a wrong declaration fails loudly instead of silently:
-codes, names and handler names when the catalogue is built (no libcst needed), and that each
+codes, names, handler names and fix facts when the catalogue is built (no libcst needed), and that each
 `visit_<Node>` names a libcst node class in `handler_classes`, which imports libcst and so runs
 only when the engine is about to parse (a warm cached run never imports libcst).
 """
@@ -15,7 +15,7 @@ import pkgutil
 import re
 from typing import TYPE_CHECKING
 
-from asynclint.rule import Rule
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -57,7 +57,29 @@ def all_rules() -> tuple[type[Rule], ...]:
                 raise RegistryError(f"{key} is used by both {table[key].__name__} and {rule.__name__}")
             table[key] = rule
         check_handler_names(rule)
+        check_fix(rule)
     return tuple(sorted(found, key=lambda r: r.CODE))
+
+
+_RETIRED_FIX_ATTRIBUTES = ("FIX_TITLE", "FIX_AVAILABILITY", "FIX_SAFETY")
+
+
+def check_fix(rule: type[Rule]) -> None:
+    """`FIX` is None (no fix: availability NONE) or a `FixFacts` whose availability is SOMETIMES or
+    ALWAYS, with a safety and a title; the three attributes it replaced are no longer read."""
+    where = f"{rule.__name__} ({getattr(rule, 'CODE', '?')})"
+    retired = [attr for attr in _RETIRED_FIX_ATTRIBUTES if hasattr(rule, attr)]
+    if retired:
+        raise RegistryError(f"{where}: {', '.join(retired)} is no longer read: declare FIX = FixFacts(...)")
+    fix = rule.FIX
+    if fix is None:
+        return
+    if not isinstance(fix, FixFacts):
+        raise RegistryError(f"{where}: FIX is {fix!r}, not a FixFacts or None")
+    if fix.availability not in (FixAvailability.SOMETIMES, FixAvailability.ALWAYS):
+        raise RegistryError(f"{where}: a fix available {fix.availability!r} is no fix: declare FIX = None")
+    if not isinstance(fix.safety, Safety) or not isinstance(fix.title, str) or not fix.title:
+        raise RegistryError(f"{where}: FIX needs a Safety and a title, got {fix!r}")
 
 
 def check_handler_names(rule: type[Rule]) -> None:

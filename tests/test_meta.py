@@ -14,8 +14,8 @@ from asynclint import engine
 from asynclint.config import Settings
 from asynclint.docs import render_readme, rule_pages
 from asynclint.engine import Action, Request, lint_text, process
-from asynclint.registry import RegistryError, all_rules, check_handler_names, handler_classes
-from asynclint.rule import DOC_SECTIONS, Diagnostic, FixAvailability, Rule, Safety
+from asynclint.registry import RegistryError, all_rules, check_fix, check_handler_names, handler_classes
+from asynclint.rule import DOC_SECTIONS, Diagnostic, FixAvailability, FixFacts, Rule, Safety
 
 RULES = all_rules()
 VISITING = [rule for rule in RULES if any(attr.startswith("visit_") for attr in dir(rule))]
@@ -38,8 +38,7 @@ def test_docstring_has_every_section_in_order(rule: type[Rule]) -> None:
 @pytest.mark.parametrize("rule", RULES, ids=[r.CODE for r in RULES])
 def test_messages(rule: type[Rule]) -> None:
     assert not rule.MESSAGE.endswith(".") and len(rule.MESSAGE) < 80
-    assert (rule.FIX_TITLE is None) == (rule.FIX_AVAILABILITY is FixAvailability.NONE) == (rule.FIX_SAFETY is None)
-    assert rule.FIX_TITLE != rule.MESSAGE
+    assert rule.FIX is None or rule.FIX.title != rule.MESSAGE
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.CODE for r in RULES])
@@ -94,6 +93,41 @@ def test_a_leave_handler_is_rejected() -> None:
         handler_classes(_Leaves)
 
 
+class _OldFixAttributes(Rule):
+    CODE, NAME, MESSAGE = "AIO997", "old-fix-attributes", "never reported"
+    FIX_TITLE = "Do the thing"
+
+
+class _FixNotFacts(Rule):
+    CODE, NAME, MESSAGE = "AIO996", "fix-not-facts", "never reported"
+    FIX = "Do the thing"  # type: ignore[assignment]
+
+
+class _FixAvailableNever(Rule):
+    CODE, NAME, MESSAGE = "AIO995", "fix-available-never", "never reported"
+    FIX = FixFacts(title="Do the thing", availability=FixAvailability.NONE, safety=Safety.SAFE)
+
+
+class _FixWithoutTitle(Rule):
+    CODE, NAME, MESSAGE = "AIO994", "fix-without-title", "never reported"
+    FIX = FixFacts(title="", availability=FixAvailability.ALWAYS, safety=Safety.SAFE)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (_OldFixAttributes, r"_OldFixAttributes \(AIO997\): FIX_TITLE is no longer read: declare FIX = FixFacts"),
+        (_FixNotFacts, r"_FixNotFacts \(AIO996\): FIX is 'Do the thing', not a FixFacts or None"),
+        (_FixAvailableNever, r"_FixAvailableNever \(AIO995\): a fix available .*NONE.* is no fix: declare FIX = None"),
+        (_FixWithoutTitle, r"_FixWithoutTitle \(AIO994\): FIX needs a Safety and a title"),
+    ],
+    ids=["old-attributes", "not-facts", "available-never", "no-title"],
+)
+def test_a_bad_fix_declaration_is_rejected(rule: type[Rule], message: str) -> None:
+    with pytest.raises(RegistryError, match=message):
+        check_fix(rule)  # what `all_rules()` runs on every rule it registers
+
+
 @functools.cache
 def _corpus_findings() -> dict[str, list[tuple[Path, Diagnostic]]]:
     found: dict[str, list[tuple[Path, Diagnostic]]] = {}
@@ -109,30 +143,30 @@ _LESS_SAFE = {Safety.SAFE: 0, Safety.UNSAFE: 1, Safety.DISPLAY_ONLY: 2}
 @pytest.mark.parametrize("rule", RULES, ids=[r.CODE for r in RULES])
 def test_fix_availability_and_safety_hold_over_the_corpus(rule: type[Rule]) -> None:
     """ALWAYS: every finding of the rule in the corpus carries a fix; NONE: none does.  A fix is
-    never safer than `FIX_SAFETY` (it is what `asynclint fix` may apply unasked); a site whose
+    never safer than `FIX.safety` (it is what `asynclint fix` may apply unasked); a site whose
     fix is less safe is one the `## Fix safety` section owns up to."""
     found = _corpus_findings().get(rule.CODE, [])
     if rule in VISITING:
         assert found, f"no file of the corpus exercises {rule.CODE}"
-    if rule.FIX_AVAILABILITY is FixAvailability.ALWAYS:
+    if rule.fix_availability() is FixAvailability.ALWAYS:
         assert [f"{p}:{d.line}" for p, d in found if d.fix_safety is None] == [], (
             "declared ALWAYS, reported without a fix"
         )
-    if rule.FIX_AVAILABILITY is FixAvailability.NONE:
+    if rule.fix_availability() is FixAvailability.NONE:
         assert [f"{p}:{d.line}" for p, d in found if d.fix_safety is not None] == [], (
             "declared NONE, reported with a fix"
         )
     safeties = {Safety(d.fix_safety) for _, d in found if d.fix_safety is not None}
-    if rule.FIX_SAFETY is None:
+    if rule.FIX is None:
         assert not safeties
         return
     safer = [
         f"{p}:{d.line} {d.fix_safety}"
         for p, d in found
-        if d.fix_safety and _LESS_SAFE[Safety(d.fix_safety)] < _LESS_SAFE[rule.FIX_SAFETY]
+        if d.fix_safety and _LESS_SAFE[Safety(d.fix_safety)] < _LESS_SAFE[rule.FIX.safety]
     ]
-    assert safer == [], f"declared {rule.FIX_SAFETY.value}, offered a safer fix"
-    for safety in safeties - {rule.FIX_SAFETY}:
+    assert safer == [], f"declared {rule.FIX.safety.value}, offered a safer fix"
+    for safety in safeties - {rule.FIX.safety}:
         assert safety.value in rule.doc_sections()["Fix safety"].lower(), (
             f"`## Fix safety` never says when the fix is {safety.value}"
         )
@@ -178,11 +212,11 @@ def test_docstring_examples_run(rule: type[Rule]) -> None:
     assert example and instead
     assert any(d.code == rule.CODE for d in lint_text(example, settings))
     assert not any(d.code == rule.CODE for d in lint_text(instead, settings))
-    if rule.FIX_AVAILABILITY is not FixAvailability.NONE:
+    if rule.FIX is not None:
         assert fix(example, settings).new == instead
 
 
-FIXING = [rule for rule in VISITING if rule.FIX_AVAILABILITY is not FixAvailability.NONE]
+FIXING = [rule for rule in VISITING if rule.FIX is not None]
 
 
 @pytest.mark.parametrize("rule", FIXING, ids=[r.CODE for r in FIXING])
@@ -193,9 +227,10 @@ def test_unsafe_fixes_wait_for_unsafe_fixes(rule: type[Rule]) -> None:
     example = rule.doc_code_block("Example")
     assert example
     found = [d for d in lint_text(example, settings) if d.code == rule.CODE]
-    assert found and all(d.fix_safety == rule.FIX_SAFETY.value for d in found if d.fix_safety)  # type: ignore[union-attr]
+    assert rule.FIX is not None
+    assert found and all(d.fix_safety == rule.FIX.safety.value for d in found if d.fix_safety)
     changed = fix(example, settings).new is not None
-    assert changed == (rule.FIX_SAFETY.value == "safe")  # type: ignore[union-attr]
+    assert changed == (rule.FIX.safety is Safety.SAFE)
     assert all(d.applicable == changed for d in found if d.fix_safety)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -58,9 +58,9 @@ class BlockingSleep(Rule):
     TRIGGERS = (("sleep",),)
     NEEDS_COROUTINE = True
     MESSAGE = "`time.sleep()` blocks the event loop in coroutine `{func}`"
-    FIX_TITLE = "Replace with `await asyncio.sleep(...)`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(
+        title="Replace with `await asyncio.sleep(...)`", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         coroutine = self.sem.enclosing_coroutine(node)

@@ -4,7 +4,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import CANCELLED_ERROR
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -85,9 +85,7 @@ class CancelledSwallowed(Rule):
     TRIGGERS = (("CancelledError", "BaseException", re.compile(r"except\s*:")),)
     NEEDS_COROUTINE = True
     MESSAGE = "`{handler}` can finish without re-raising: it swallows cancellation"
-    FIX_TITLE = "Re-raise `CancelledError`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(title="Re-raise `CancelledError`", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE)
 
     def visit_Try(self, node: cst.Try) -> None:
         self._check(node)

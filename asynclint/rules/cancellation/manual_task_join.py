@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from asynclint.asyncio_api import CREATE_TASK, GATHER
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -72,9 +72,11 @@ class ManualTaskJoin(Rule):
     TRIGGERS = (("create_task",),)
     NEEDS_COROUTINE = True
     MESSAGE = "These tasks are created and joined by hand: use an `asyncio.TaskGroup`"
-    FIX_TITLE = "Run the tasks in an `asyncio.TaskGroup` block"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(
+        title="Run the tasks in an `asyncio.TaskGroup` block",
+        availability=FixAvailability.SOMETIMES,
+        safety=Safety.UNSAFE,
+    )
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         statements = list(node.body)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import ISCOROUTINEFUNCTION, POLICY_APIS
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -59,9 +59,9 @@ class DeprecatedIn314(Rule):
     TRIGGERS = (("iscoroutinefunction", "EventLoopPolicy", "event_loop_policy"),)
     DEPRECATED_IN = (3, 14)
     MESSAGE = "`{name}` is deprecated since Python 3.14{advice}"
-    FIX_TITLE = "Replace with `inspect.iscoroutinefunction`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(
+        title="Replace with `inspect.iscoroutinefunction`", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE
+    )
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._check(node)

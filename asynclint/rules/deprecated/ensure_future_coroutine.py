@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from asynclint.asyncio_api import ENSURE_FUTURE
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -65,9 +65,9 @@ class EnsureFutureCoroutine(Rule):
     EQUIVALENTS = ()
     TRIGGERS = (("ensure_future",),)
     MESSAGE = "Use `asyncio.create_task()` to run a coroutine, not `asyncio.ensure_future()`"
-    FIX_TITLE = "Replace with `asyncio.create_task()`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.SAFE
+    FIX = FixFacts(
+        title="Replace with `asyncio.create_task()`", availability=FixAvailability.SOMETIMES, safety=Safety.SAFE
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         if not node.args or not self.sem.resolves_to(node.func, ENSURE_FUTURE):

@@ -4,7 +4,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import COROUTINE_DECORATOR
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -64,9 +64,9 @@ class GeneratorCoroutine(Rule):
     TRIGGERS = (("coroutine",),)
     DEPRECATED_IN = (3, 11)
     MESSAGE = "`@asyncio.coroutine` was removed in Python 3.11: use `async def` for `{func}`"
-    FIX_TITLE = "Convert to `async def` with `await`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.SAFE
+    FIX = FixFacts(
+        title="Convert to `async def` with `await`", availability=FixAvailability.SOMETIMES, safety=Safety.SAFE
+    )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for decorator in node.decorators:

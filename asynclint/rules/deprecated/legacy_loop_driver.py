@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import GET_EVENT_LOOP, LOOP_CLEANUP, NEW_EVENT_LOOP, SET_EVENT_LOOP
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -85,9 +85,9 @@ class LegacyLoopDriver(Rule):
     TRIGGERS = (("get_event_loop", "new_event_loop"),)
     DEPRECATED_IN = (3, 10)  # get_event_loop() without a running loop warns from 3.10
     MESSAGE = "Coroutine driven by hand with `run_until_complete()`: use `asyncio.run()`"
-    FIX_TITLE = "Replace the loop with `asyncio.run()`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(
+        title="Replace the loop with `asyncio.run()`", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.sem.qualified_name(node.func)

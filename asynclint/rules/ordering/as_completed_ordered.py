@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import AS_COMPLETED
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -72,9 +72,11 @@ class AsCompletedOrdered(Rule):
     NAME = "as-completed-ordered"
     TRIGGERS = (("as_completed",),)
     MESSAGE = "`asyncio.as_completed()` yields in completion order, not in input order"
-    FIX_TITLE = "Collect the results with `asyncio.gather()`, which keeps input order"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(
+        title="Collect the results with `asyncio.gather()`, which keeps input order",
+        availability=FixAvailability.SOMETIMES,
+        safety=Safety.UNSAFE,
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.sem.qualified_name(node.func) != AS_COMPLETED:

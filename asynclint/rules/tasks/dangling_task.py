@@ -10,7 +10,7 @@ from asynclint.asyncio_api import (
     TASK_FACTORY_METHOD,
     TASK_METHODS_RETURNING_NONE,
 )
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -74,9 +74,11 @@ class DanglingTask(Rule):
     EQUIVALENTS = ("ruff RUF006",)
     TRIGGERS = (("create_task", "ensure_future"),)
     MESSAGE = "Task from `{func}()` is not kept and can be garbage-collected while running"
-    FIX_TITLE = "Keep a reference to the task in a module-level set until it is done"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.SAFE
+    FIX = FixFacts(
+        title="Keep a reference to the task in a module-level set until it is done",
+        availability=FixAvailability.SOMETIMES,
+        safety=Safety.SAFE,
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         func = self._task_factory(node)

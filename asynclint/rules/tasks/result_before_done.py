@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import FUTURE, TASK_FACTORIES, TASK_FACTORY_METHOD
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -65,9 +65,7 @@ class ResultBeforeDone(Rule):
     TRIGGERS = (("result", "exception"), ("create_task", "ensure_future", "Future", "create_future"))
     NEEDS_COROUTINE = True
     MESSAGE = "`{name}.{method}()` before `{name}` can be done raises InvalidStateError"
-    FIX_TITLE = "Await the task instead"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(title="Await the task instead", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

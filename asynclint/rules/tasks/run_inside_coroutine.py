@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from asynclint.asyncio_api import RUN
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -63,9 +63,7 @@ class RunInsideCoroutine(Rule):
     TRIGGERS = (("run", "run_until_complete"),)
     NEEDS_COROUTINE = True
     MESSAGE = "`{func}()` inside a coroutine raises RuntimeError: the loop is already running"
-    FIX_TITLE = "Await the argument"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(title="Await the argument", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
