@@ -49,14 +49,20 @@ def codemod_list() -> str:
     return "\n".join(rows) + "\n"
 
 
+def rule_docs(rule: type[Rule]) -> str:
+    """A rule's documentation as every face shows it (pages, `asynclint rule`, SARIF's `help`, the
+    language server's hover): its docstring, then the sections rendered from its declarations."""
+    return f"{rule.docs()}\n\n## Since\n{rule.SINCE}"
+
+
 def rule_page(rule: type[Rule]) -> str:
-    """One rule's page: its header facts, then its docstring (the same text `asynclint rule` prints)."""
+    """One rule's page (what `asynclint rule` prints): its header facts, then its documentation."""
     fix = "no fix" if rule.FIX is None else f"{rule.FIX.safety.value} fix ({rule.FIX.availability.value} available)"
     default = "on by default" if rule.DEFAULT else f'opt-in: `extend-select = ["{rule.CODE}"]`'
     lines = [f"# {rule.NAME} ({rule.CODE})", "", f"{fix}; {default}.", ""]
     if rule.EQUIVALENTS:
         lines += [f"Equivalent codes elsewhere: {', '.join(f'`{e}`' for e in rule.EQUIVALENTS)}.", ""]
-    return "\n".join(lines) + rule.docs() + "\n"
+    return "\n".join(lines) + rule_docs(rule) + "\n"
 
 
 def rule_pages() -> dict[str, str]:

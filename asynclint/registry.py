@@ -2,7 +2,7 @@
 the catalogue is sound.
 
 What a rule declares is checked here, so a wrong declaration fails loudly instead of silently:
-codes, names, handler names and fix facts when the catalogue is built (no libcst needed), and that each
+codes, names, handler names, fix facts and `SINCE` when the catalogue is built (no libcst needed), and that each
 `visit_<Node>` names a libcst node class in `handler_classes`, which imports libcst and so runs
 only when the engine is about to parse (a warm cached run never imports libcst).
 """
@@ -15,6 +15,7 @@ import pkgutil
 import re
 from typing import TYPE_CHECKING
 
+from asynclint import __version__
 from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
@@ -58,7 +59,25 @@ def all_rules() -> tuple[type[Rule], ...]:
             table[key] = rule
         check_handler_names(rule)
         check_fix(rule)
+        check_since(rule)
     return tuple(sorted(found, key=lambda r: r.CODE))
+
+
+_VERSION = re.compile(r"^([0-9]+)\.([0-9]+)\.([0-9]+)$")
+
+
+def check_since(rule: type[Rule]) -> None:
+    """`SINCE` names a release that exists: a version no newer than this one."""
+    where = f"{rule.__name__} ({getattr(rule, 'CODE', '?')})"
+    since = getattr(rule, "SINCE", None)
+    if since is None:
+        raise RegistryError(f'{where}: no SINCE: declare the release that first has the rule (SINCE = "{__version__}")')
+    match = _VERSION.match(since) if isinstance(since, str) else None
+    current = _VERSION.match(__version__)
+    if match is None or current is None:
+        raise RegistryError(f"{where}: SINCE = {since!r} is not a version like '0.1.0'")
+    if tuple(map(int, match.groups())) > tuple(map(int, current.groups())):
+        raise RegistryError(f"{where}: SINCE = {since!r} is newer than this release, {__version__}")
 
 
 _RETIRED_FIX_ATTRIBUTES = ("FIX_TITLE", "FIX_AVAILABILITY", "FIX_SAFETY")

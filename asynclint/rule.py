@@ -133,7 +133,8 @@ def _in_text(word: str | re.Pattern[str], content: str) -> bool:
     return word in content if isinstance(word, str) else word.search(content) is not None
 
 
-DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Since")
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+"""The docstring's sections, in order.  The pages add `## Since`, rendered from `SINCE`."""
 
 
 class Rule:
@@ -142,6 +143,8 @@ class Rule:
     CODE: ClassVar[str]
     NAME: ClassVar[str]
     MESSAGE: ClassVar[str]
+    SINCE: ClassVar[str]
+    """The release that first had the rule ("0.1.0"): never newer than `asynclint.__version__`."""
     FIX: ClassVar[FixFacts | None] = None
     """The rule's fix: its default title, availability and safety; None when it has none."""
     DEFAULT: ClassVar[bool] = True

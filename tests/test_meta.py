@@ -12,9 +12,9 @@ from expectations import ROOT, corpus, fix, load_manifest, settings_for
 
 from asynclint import engine
 from asynclint.config import Settings
-from asynclint.docs import render_readme, rule_pages
+from asynclint.docs import render_readme, rule_docs, rule_pages
 from asynclint.engine import Action, Request, lint_text, process
-from asynclint.registry import RegistryError, all_rules, check_fix, check_handler_names, handler_classes
+from asynclint.registry import RegistryError, all_rules, check_fix, check_handler_names, check_since, handler_classes
 from asynclint.rule import DOC_SECTIONS, Diagnostic, FixAvailability, FixFacts, Rule, Safety
 
 RULES = all_rules()
@@ -252,10 +252,38 @@ def _version(text: str) -> tuple[int, ...]:
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.CODE for r in RULES])
 def test_no_rule_is_newer_than_the_version(rule: type[Rule]) -> None:
-    """`## Since` names a release that exists: this one or an earlier one."""
+    """`SINCE` names a release that exists: this one or an earlier one; the pages say it."""
     from asynclint import __version__
 
-    assert _version(rule.doc_sections()["Since"].strip()) <= _version(__version__)
+    assert _version(rule.SINCE) <= _version(__version__)
+    assert rule_docs(rule).startswith(f"{rule.docs()}\n\n## Since\n{rule.SINCE}")
+    assert "## Since" not in rule.docs(), "the docstring's `## Since` is rendered from SINCE now"
+
+
+class _NoSince(Rule):
+    CODE, NAME, MESSAGE = "AIO993", "no-since", "never reported"
+
+
+class _SinceNotAVersion(Rule):
+    CODE, NAME, MESSAGE, SINCE = "AIO992", "since-not-a-version", "never reported", "v0.1"
+
+
+class _SinceTooNew(Rule):
+    CODE, NAME, MESSAGE, SINCE = "AIO991", "since-too-new", "never reported", "99.0.0"
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (_NoSince, r"_NoSince \(AIO993\): no SINCE: declare the release that first has the rule"),
+        (_SinceNotAVersion, r"_SinceNotAVersion \(AIO992\): SINCE = 'v0.1' is not a version like '0.1.0'"),
+        (_SinceTooNew, r"_SinceTooNew \(AIO991\): SINCE = '99.0.0' is newer than this release"),
+    ],
+    ids=["missing", "not-a-version", "too-new"],
+)
+def test_a_bad_since_is_rejected(rule: type[Rule], message: str) -> None:
+    with pytest.raises(RegistryError, match=message):
+        check_since(rule)  # what `all_rules()` runs on every rule it registers
 
 
 def test_one_version_source() -> None:

@@ -51,13 +51,11 @@ class BlockingCall(Rule):
     longer stops the work. Offered only when the target Python has `asyncio.to_thread` (3.9+),
     and not inside a generator expression. An asyncio-native replacement (`aiohttp`,
     `asyncio.create_subprocess_exec`) is often better; the fix is the general-purpose one.
-
-    ## Since
-    0.1.0
     """
 
     CODE = "AIO202"
     NAME = "blocking-call"
+    SINCE = "0.1.0"
     EQUIVALENTS = (
         "ruff ASYNC210",
         "ruff ASYNC212",

@@ -47,13 +47,11 @@ class BlockingSleep(Rule):
     usually the point, but it needs a person's review). The fix adds `import asyncio` when the
     module has no name for it, and is not offered inside a generator expression, where `await`
     would turn it into an async generator.
-
-    ## Since
-    0.1.0
     """
 
     CODE = "AIO201"
     NAME = "blocking-sleep"
+    SINCE = "0.1.0"
     EQUIVALENTS = ("ruff ASYNC251", "flake8-async ASYNC251")
     TRIGGERS = (("sleep",),)
     NEEDS_COROUTINE = True

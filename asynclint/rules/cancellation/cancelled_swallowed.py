@@ -74,13 +74,11 @@ class CancelledSwallowed(Rule):
     an `except asyncio.CancelledError: raise` handler in front, so other exceptions are handled as
     before. No fix when the handler leaves with `return`, `break` or `continue`: where to re-raise
     is then a decision for a person.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO603"
     NAME = "cancelled-swallowed"
+    SINCE = "0.4.0"
     # A bare `except:` may be spelled with any whitespace before its colon.
     TRIGGERS = (("CancelledError", "BaseException", re.compile(r"except\s*:")),)
     NEEDS_COROUTINE = True

@@ -61,13 +61,11 @@ class ManualTaskJoin(Rule):
     Unsafe: a failure now cancels the other tasks and the statements between creation and join,
     and surfaces as an `ExceptionGroup` instead of the bare exception, so `except` clauses
     around it change meaning. Offered when the target is Python 3.11 or newer.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO604"
     NAME = "manual-task-join"
+    SINCE = "0.4.0"
     DEFAULT = False
     TRIGGERS = (("create_task",),)
     NEEDS_COROUTINE = True

@@ -55,13 +55,11 @@ class TaskShadowsCoroutine(Rule):
     Safe: the fix renames the task variable (`fetch_task`, or a fresh name if that is taken) and
     every use of it in the function, including closures, but leaves calls `fetch(...)` alone:
     they mean the coroutine function. The code it changes raises on every run before the fix.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO601"
     NAME = "task-shadows-coroutine"
+    SINCE = "0.4.0"
     TRIGGERS = (("create_task", "ensure_future"),)
     NEEDS_COROUTINE = True
     MESSAGE = "`{name}` is assigned the task of `{name}()`, so the call reads an unbound local"

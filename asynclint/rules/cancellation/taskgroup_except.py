@@ -75,13 +75,11 @@ class TaskgroupExcept(Rule):
     contains `return`, `break` or `continue` (a `SyntaxError` in `except*`),
     none reads an attribute from its `as` name that groups lack; and only when the target is
     Python 3.11 or newer.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO602"
     NAME = "taskgroup-except"
+    SINCE = "0.4.0"
     TRIGGERS = (("TaskGroup",),)
     NEEDS_COROUTINE = True
     MESSAGE = "`except {type}` never runs: a TaskGroup raises an ExceptionGroup"

@@ -48,13 +48,11 @@ class DeprecatedIn314(Rule):
     marker, the `inspect` one does not. The fix adds `import inspect` when the module has no name
     for it and removes a `from asyncio import iscoroutinefunction` left unused. Policy code has no
     mechanical replacement: it is reported without a fix.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO309"
     NAME = "deprecated-in-3-14"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("iscoroutinefunction", "EventLoopPolicy", "event_loop_policy"),)
     DEPRECATED_IN = (3, 14)

@@ -55,13 +55,11 @@ class EnsureFutureCoroutine(Rule):
     future, `create_task` raises `TypeError`. Offered only directly inside a coroutine (where a
     loop is running; `create_task` has no `get_event_loop()` fallback) and only for a single
     argument (`create_task` has no `loop=`).
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO304"
     NAME = "ensure-future-coroutine"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("ensure_future",),)
     MESSAGE = "Use `asyncio.create_task()` to run a coroutine, not `asyncio.ensure_future()`"

@@ -53,13 +53,11 @@ class GeneratorCoroutine(Rule):
     (parenthesized where precedence needs it). Nested functions are left to their own findings.
     An import of `coroutine` (or of `asyncio`) that nothing uses any more is removed. The fix turns
     code that fails on every Python from 3.11 into its working equivalent.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO305"
     NAME = "generator-coroutine"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("coroutine",),)
     DEPRECATED_IN = (3, 11)

@@ -45,13 +45,11 @@ class GetEventLoopInCoroutine(Rule):
     Safe: inside a running coroutine both calls return the same loop. A `from asyncio import
     get_event_loop` is left in place (another rule may still use it); the fix refers to
     `asyncio.get_running_loop`, adding `import asyncio` when the module has no name for it.
-
-    ## Since
-    0.1.0
     """
 
     CODE = "AIO302"
     NAME = "get-event-loop-in-coroutine"
+    SINCE = "0.1.0"
     EQUIVALENTS = ()
     TRIGGERS = (("get_event_loop",),)
     NEEDS_COROUTINE = True

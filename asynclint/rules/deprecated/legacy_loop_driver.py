@@ -74,13 +74,11 @@ class LegacyLoopDriver(Rule):
     `run_until_complete(loop.shutdown_asyncgens())` go, and the call becomes `asyncio.run(...)`.
     Several calls become one `with asyncio.Runner() as runner:` block, offered when the target is
     3.11 or newer and the calls sit in one block.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO303"
     NAME = "legacy-loop-driver"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("get_event_loop", "new_event_loop"),)
     DEPRECATED_IN = (3, 10)  # get_event_loop() without a running loop warns from 3.10

@@ -49,13 +49,11 @@ class LoopArgument(Rule):
     Safe: dropping the argument turns a `TypeError` on every Python from 3.10 into the working
     call. When the argument's value is more than a name or an attribute (`loop=get_loop()`), the
     fix is unsafe: dropping it also drops whatever evaluating it did.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO306"
     NAME = "loop-argument"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("loop",),)
     DEPRECATED_IN = (3, 10)

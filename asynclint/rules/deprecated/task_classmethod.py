@@ -46,13 +46,11 @@ class TaskClassmethod(Rule):
     difference to know: `asyncio.all_tasks()` returns only tasks not yet done, and both raise
     `RuntimeError` when no loop is running, where the old classmethods fell back to
     `get_event_loop()`. The fix adds `import asyncio` when the module has no name for it.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO301"
     NAME = "task-classmethod"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("all_tasks", "current_task"),)
     DEPRECATED_IN = (3, 9)

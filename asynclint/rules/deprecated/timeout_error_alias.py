@@ -51,13 +51,11 @@ class TimeoutErrorAlias(Rule):
     `TimeoutError` (not offered where the name `TimeoutError` means something else);
     `from asyncio import TimeoutError` is removed, so the name means the builtin, and
     `from asyncio import TimeoutError as Alias` becomes `Alias = TimeoutError`.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO308"
     NAME = "timeout-error-alias"
+    SINCE = "0.2.0"
     EQUIVALENTS = ("ruff UP041",)
     TRIGGERS = (("TimeoutError",),)
     DEPRECATED_IN = (3, 11)  # code that only runs on older Pythons keeps the distinct class

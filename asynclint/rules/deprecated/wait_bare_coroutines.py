@@ -53,13 +53,11 @@ class WaitBareCoroutines(Rule):
     did itself before 3.11, so a `TypeError` on every Python from 3.11 becomes the working call.
     Offered only where the collection is built directly inside a coroutine (a loop is running
     there); elsewhere the finding has no fix.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO307"
     NAME = "wait-bare-coroutines"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("wait",),)
     NEEDS_COROUTINE = True

@@ -63,13 +63,11 @@ class AsCompletedOrdered(Rule):
     are now all available at once instead of one by one, and the first error propagates the same
     way while the other awaitables keep running. No fix with `timeout=`, or where results are used
     inside the loop.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO502"
     NAME = "as-completed-ordered"
+    SINCE = "0.4.0"
     TRIGGERS = (("as_completed",),)
     MESSAGE = "`asyncio.as_completed()` yields in completion order, not in input order"
     FIX = FixFacts(

@@ -60,13 +60,11 @@ class GatherReordered(Rule):
     `results`, the same list rather than a copy). That keeps the behaviour only as long as the
     coroutine really returns the index it was given, which asynclint checked in this version of
     the code; the position bookkeeping is left for a person to remove.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO501"
     NAME = "gather-reordered"
+    SINCE = "0.4.0"
     TRIGGERS = (("gather",), ("sort",))
     NEEDS_COROUTINE = True
     MESSAGE = "`asyncio.gather()` already keeps argument order: this sort is redundant"

@@ -64,13 +64,11 @@ class DanglingTask(Rule):
     lives exactly as long as it runs. Nothing new runs and no suspension point is added. Tasks in
     conditional expressions, comprehensions and lambdas are reported without a fix, because
     keeping them needs a restructuring that a person should choose.
-
-    ## Since
-    0.1.0
     """
 
     CODE = "AIO101"
     NAME = "dangling-task"
+    SINCE = "0.1.0"
     EQUIVALENTS = ("ruff RUF006",)
     TRIGGERS = (("create_task", "ensure_future"),)
     MESSAGE = "Task from `{func}()` is not kept and can be garbage-collected while running"

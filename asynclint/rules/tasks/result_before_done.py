@@ -55,13 +55,11 @@ class ResultBeforeDone(Rule):
     Unsafe: the fix replaces `t.result()` with `await t`, which adds a suspension point. It is
     offered for tasks only: awaiting a bare future that nothing can set would wait forever, and
     `exception()` has no awaitable twin.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO102"
     NAME = "result-before-done"
+    SINCE = "0.4.0"
     TRIGGERS = (("result", "exception"), ("create_task", "ensure_future", "Future", "create_future"))
     NEEDS_COROUTINE = True
     MESSAGE = "`{name}.{method}()` before `{name}` can be done raises InvalidStateError"

@@ -53,13 +53,11 @@ class RunInsideCoroutine(Rule):
     Unsafe: the fix awaits the argument instead, which adds a suspension point. It is offered
     when the call has exactly one positional argument and no keywords (`debug=` or
     `loop_factory=` belong to a new loop, which awaiting does not make).
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO105"
     NAME = "run-inside-coroutine"
+    SINCE = "0.4.0"
     TRIGGERS = (("run", "run_until_complete"),)
     NEEDS_COROUTINE = True
     MESSAGE = "`{func}()` inside a coroutine raises RuntimeError: the loop is already running"

@@ -54,13 +54,11 @@ class WaitPendingIgnored(Rule):
     Unsafe: the fix cancels the pending tasks right after the call, so work that used to go on in
     the background stops. It is offered for `done, pending = await asyncio.wait(...)` statements
     (`_` is renamed to a fresh `pending`).
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO104"
     NAME = "wait-pending-ignored"
+    SINCE = "0.4.0"
     TRIGGERS = (("wait",), ("timeout", "FIRST_"))
     NEEDS_COROUTINE = True
     MESSAGE = "Tasks still pending after `asyncio.wait()` are ignored and keep running"

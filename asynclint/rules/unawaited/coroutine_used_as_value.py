@@ -57,13 +57,11 @@ class CoroutineUsedAsValue(Rule):
     changes to its result, as intended. Offered only directly inside a coroutine and outside
     generator expressions, where `await` is allowed and keeps the meaning; `await` is parenthesized
     where precedence needs it (`(await get()).value`).
-
-    ## Since
-    0.3.0
     """
 
     CODE = "AIO402"
     NAME = "coroutine-used-as-value"
+    SINCE = "0.3.0"
     EQUIVALENTS = ()
     TRIGGERS = (("async",),)
     MESSAGE = "Coroutine `{name}()` used as a value without `await`: {what}"

@@ -65,13 +65,11 @@ class UnawaitedCoroutine(Rule):
     "__main__":`) it is `asyncio.run(call)`, adding `import asyncio` when needed. In a sync
     function, a callback `lambda` or a comprehension there is no fix: `await` is not allowed there,
     and the message says what to do instead.
-
-    ## Since
-    0.3.0
     """
 
     CODE = "AIO401"
     NAME = "unawaited-coroutine"
+    SINCE = "0.3.0"
     EQUIVALENTS = ()
     TRIGGERS = (("async",),)
     MESSAGE = "Coroutine `{name}()` is never awaited: its body does not run"
