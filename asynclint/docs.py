@@ -23,7 +23,7 @@ RULES_URL = f"{HOME_URL}/blob/main/docs/rules/"
 
 def rule_file(rule: type[Rule]) -> str:
     """The rule page's file name in docs/rules/."""
-    return f"{rule.CODE}-{rule.NAME}.md"
+    return f"{rule.CODE}_{rule.NAME}.md"
 
 
 def rule_url(rule: type[Rule]) -> str:

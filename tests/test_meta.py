@@ -8,11 +8,11 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from expectations import ROOT, corpus, fix, load_manifest, settings_for
+from expectations import ROOT, corpus, fix, key, load_manifest, settings_for
 
 from asynclint import engine
 from asynclint.config import Settings
-from asynclint.docs import render_readme, rule_docs, rule_pages
+from asynclint.docs import render_readme, rule_docs, rule_file, rule_pages
 from asynclint.engine import Action, Request, lint_text, process
 from asynclint.registry import RegistryError, all_rules, check_fix, check_handler_names, check_since, handler_classes
 from asynclint.rule import DOC_SECTIONS, Diagnostic, FixAvailability, FixFacts, Rule, Safety
@@ -189,15 +189,37 @@ def test_the_pre_check_never_changes_a_result(path: Path, settings: Settings) ->
 
 @pytest.mark.parametrize("rule", VISITING, ids=[r.CODE for r in VISITING])
 def test_every_rule_has_a_fixture(rule: type[Rule]) -> None:
-    directory = ROOT / "fixtures" / f"{rule.CODE}_{rule.NAME}"
+    directory = ROOT / "fixtures" / key(rule)
     for name in ("before.py", "after.py", "fixture.toml"):
         assert (directory / name).is_file(), f"missing {directory.name}/{name}"
     assert load_manifest(directory / "fixture.toml").get("rule") == rule.CODE
 
 
 def test_every_fixture_belongs_to_a_rule() -> None:
-    expected = {f"{r.CODE}_{r.NAME}" for r in VISITING}
+    expected = {key(r) for r in VISITING}
     assert {p.name for p in (ROOT / "fixtures").iterdir() if p.is_dir()} <= expected
+
+
+_CASE = re.compile(
+    r"(?P<key>AIO[0-9]{3}_[a-z0-9-]+?)(?:_(?P<variant>[a-z0-9]+(?:-[a-z0-9]+)*))?(?:\.fixed)?\.(?:py|toml)"
+)
+
+
+def test_every_file_is_named_by_its_rule_key() -> None:
+    """Fixtures, case files and rule pages spell a rule one way, `<CODE>_<name>` (a case file may
+    add `_<variant>`, e.g. `AIO303_legacy-loop-driver_py311.py`); a `.fixed.py` or `.toml` has
+    its case beside it."""
+    keys = {key(rule) for rule in RULES}
+    assert all(rule_file(rule) == f"{key(rule)}.md" for rule in RULES)
+    misnamed = []
+    for path in sorted((ROOT / "tests" / "cases").iterdir()):
+        match = _CASE.fullmatch(path.name)
+        if match is None or match["key"] not in keys:
+            misnamed.append(path.name)
+        elif not path.name.endswith(".py") or path.name.endswith(".fixed.py"):
+            case = path.name.removesuffix(".fixed.py").removesuffix(".toml") + ".py"
+            assert (path.parent / case).is_file(), f"{path.name} has no {case}"
+    assert misnamed == [], "a case file is named <CODE>_<name>[_<variant>].py for a rule"
 
 
 @pytest.mark.parametrize("rule", VISITING, ids=[r.CODE for r in VISITING])
