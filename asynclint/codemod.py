@@ -106,3 +106,5 @@ for _rule in all_rules():
     if _rule.FIX is not None:
         COMMANDS[f"{_rule.__name__}Command"] = _command(_rule, _rule.FIX)
 globals().update(COMMANDS)
+# AIO309's codemod before the rule was split (`deprecated-in-3-14`): the split kept its fixes.
+DeprecatedIn314Command = COMMANDS["AsyncioIscoroutinefunctionCommand"]

@@ -13,6 +13,7 @@ import functools
 import importlib
 import pkgutil
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from asynclint import __version__
@@ -30,6 +31,46 @@ _VISIT = "visit_"
 
 class RegistryError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A rule that was renamed or split: its old code and name stand for the rules it became, as
+    ruff keeps redirects for renamed rules, so a configuration or `# noqa` written for it keeps
+    meaning what it meant.
+
+    As a selector (`select`, `extend-select`, `ignore`, `per-file-ignores`, `extend-safe-fixes`,
+    `# noqa:` and `# asynclint: noqa:`) the old code covers every rule in `into`, one step less
+    specifically than a rule's own full code: `ignore = ["AIO309"]` with
+    `extend-select = ["AIO312"]` still runs AIO312.  Names are not selectors (only codes and
+    prefixes are), so the old name is for `asynclint rule NAME` and the docs."""
+
+    code: str
+    name: str
+    into: tuple[str, ...]
+
+
+REDIRECTS: tuple[Redirect, ...] = (
+    # It named a release and bundled two pitfalls; AIO309 kept the one with a fix.
+    Redirect("AIO309", "deprecated-in-3-14", into=("AIO309", "AIO312")),
+)
+_REDIRECTED: dict[str, tuple[str, ...]] = {r.code: r.into for r in REDIRECTS}
+
+
+def redirected(selector: str) -> tuple[str, ...]:
+    """The codes an old code stands for besides its own prefix matches (() for any other selector)."""
+    return _REDIRECTED.get(selector, ())
+
+
+def redirect_named(code_or_name: str) -> Redirect | None:
+    """The redirect whose old name is `code_or_name` (spelled as `get_rule` accepts names)."""
+    wanted = code_or_name.strip().lower().replace(".", "-")
+    return next((r for r in REDIRECTS if r.name == wanted), None)
+
+
+def redirects_into(rule: type[Rule]) -> tuple[Redirect, ...]:
+    """The redirects that stand for `rule` (the rules it was renamed or split from)."""
+    return tuple(r for r in REDIRECTS if rule.CODE in r.into)
 
 
 @functools.cache
@@ -60,7 +101,25 @@ def all_rules() -> tuple[type[Rule], ...]:
         check_handler_names(rule)
         check_fix(rule)
         check_since(rule)
+    check_redirects(REDIRECTS, codes, names)
     return tuple(sorted(found, key=lambda r: r.CODE))
+
+
+def check_redirects(
+    redirects: tuple[Redirect, ...], codes: dict[str, type[Rule]], names: dict[str, type[Rule]]
+) -> None:
+    """A redirect leads to rules that exist, and its old name is no rule's name; its old code is
+    retired (no rule has it) or kept by one of the rules it leads to (a split)."""
+    for redirect in redirects:
+        where = f"redirect {redirect.code} {redirect.name}"
+        if not redirect.into or any(code not in codes for code in redirect.into):
+            raise RegistryError(f"{where}: leads to {redirect.into}, not to registered rules")
+        if redirect.name in names:
+            raise RegistryError(f"{where}: its old name is {names[redirect.name].__name__}'s name")
+        if redirect.code in codes and redirect.code not in redirect.into:
+            raise RegistryError(
+                f"{where}: its old code is {codes[redirect.code].__name__}'s, which it does not lead to"
+            )
 
 
 _VERSION = re.compile(r"^([0-9]+)\.([0-9]+)\.([0-9]+)$")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import ISCOROUTINEFUNCTION, POLICY_APIS
+from asynclint.asyncio_api import ISCOROUTINEFUNCTION
 from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
@@ -11,19 +11,17 @@ else:
     from asynclint._lazy import cst
 
 
-class DeprecatedIn314(Rule):
-    """Flags asyncio APIs deprecated in Python 3.14: `iscoroutinefunction` and event-loop policies.
+class AsyncioIscoroutinefunction(Rule):
+    """Flags `asyncio.iscoroutinefunction`, deprecated in Python 3.14 for the `inspect` one.
 
     ## What it does
-    Reports references to `asyncio.iscoroutinefunction` and to the event-loop policy system:
-    `get_event_loop_policy`, `set_event_loop_policy` and the `*EventLoopPolicy` classes, however
-    they were imported. Code under `if sys.version_info < (3, 14):` is not reported.
+    Reports references to `asyncio.iscoroutinefunction`, called or not, however it was imported
+    (`from asyncio import iscoroutinefunction` too). Code under `if sys.version_info < (3, 14):`
+    is not reported.
 
     ## Why is this bad?
-    Python 3.14 deprecates them, with removal planned for 3.16. `inspect.iscoroutinefunction`
-    replaces the first. Policies go away as a concept: a custom loop is chosen with
-    `asyncio.run(main(), loop_factory=...)` or `asyncio.Runner(loop_factory=...)` (3.12+), and
-    `uvloop.run(main())` replaces `set_event_loop_policy(uvloop.EventLoopPolicy())`.
+    Python 3.14 deprecates it, with removal planned for 3.16. `inspect.iscoroutinefunction`
+    answers the same question for `async def` functions and stays.
 
     ## Example
     ```python
@@ -43,20 +41,19 @@ class DeprecatedIn314(Rule):
     ```
 
     ## Fix safety
-    Unsafe, and only for `iscoroutinefunction`: the asyncio version also answers True for
-    functions marked by the removed `@asyncio.coroutine` and for mocks carrying its private
-    marker, the `inspect` one does not. The fix adds `import inspect` when the module has no name
-    for it and removes a `from asyncio import iscoroutinefunction` left unused. Policy code has no
-    mechanical replacement: it is reported without a fix.
+    Unsafe: the asyncio version also answers True for functions marked by the removed
+    `@asyncio.coroutine` and for mocks carrying its private marker, the `inspect` one does not.
+    The fix adds `import inspect` when the module has no name for it and removes a
+    `from asyncio import iscoroutinefunction` left unused.
     """
 
     CODE = "AIO309"
-    NAME = "deprecated-in-3-14"
+    NAME = "asyncio-iscoroutinefunction"
     SINCE = "0.2.0"
     EQUIVALENTS = ()
-    TRIGGERS = (("iscoroutinefunction", "EventLoopPolicy", "event_loop_policy"),)
+    TRIGGERS = (("iscoroutinefunction",),)
     DEPRECATED_IN = (3, 14)
-    MESSAGE = "`{name}` is deprecated since Python 3.14{advice}"
+    MESSAGE = "`{name}` is deprecated since Python 3.14: use `inspect.iscoroutinefunction`"
     FIX = FixFacts(
         title="Replace with `inspect.iscoroutinefunction`", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE
     )
@@ -71,9 +68,7 @@ class DeprecatedIn314(Rule):
     def _check(self, node: Any) -> None:
         qualified = self.sem.qualified_name(node)
         if qualified == ISCOROUTINEFUNCTION:
-            self.report(node, fix=self._fix(node), name=qualified, advice=": use `inspect.iscoroutinefunction`")
-        elif qualified in POLICY_APIS:
-            self.report(node, name=qualified, advice=": use a `loop_factory`")
+            self.report(node, fix=self._fix(node), name=qualified)
 
     def _fix(self, node: Any) -> Fix | None:
         found = self.sem.module_attribute(node, "inspect", "iscoroutinefunction")
