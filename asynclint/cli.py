@@ -226,19 +226,29 @@ def _rules(out: IO[str]) -> int:
 
     for rule in all_rules():
         default = "" if rule.DEFAULT else " (opt-in)"
-        out.write(f"{rule.CODE}  {rule.NAME:<28} fix: {rule.FIX_AVAILABILITY.value:<9} {rule.summary()}{default}\n")
+        out.write(f"{rule.CODE}  {rule.NAME:<28} fix: {rule.fix_availability().value:<9} {rule.summary()}{default}\n")
     out.flush()
     return EXIT_CLEAN
 
 
 def _rule(code: str, out: IO[str]) -> int:
-    from asynclint.registry import get_rule
+    from asynclint.docs import redirect_note, rule_page
+    from asynclint.registry import get_rule, redirect_named
 
     rule = get_rule(code)
     if rule is None:
-        print(f"asynclint: error: no rule {code!r} (see `asynclint rules`)", file=sys.stderr)
-        return EXIT_ERROR
-    from asynclint.docs import rule_page
+        redirect = redirect_named(code)
+        if redirect is None:
+            print(f"asynclint: error: no rule {code!r} (see `asynclint rules`)", file=sys.stderr)
+            return EXIT_ERROR
+        # A renamed or split rule: say where it went, as ruff does for a redirected code.
+        out.write(f"{redirect_note(redirect)}\n\n`asynclint rule CODE` shows each:\n\n")
+        for new in redirect.into:
+            found = get_rule(new)
+            assert found is not None  # the registry checks that a redirect leads to rules
+            out.write(f"{found.CODE}  {found.NAME:<28} {found.summary()}\n")
+        out.flush()
+        return EXIT_CLEAN
 
     out.write(rule_page(rule))
     out.flush()

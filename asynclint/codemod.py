@@ -25,7 +25,7 @@ from libcst.codemod import CodemodCommand, CodemodContext, SkipFile
 from asynclint.config import ConfigError, load_settings, parse_target
 from asynclint.engine import Action, Request, process
 from asynclint.registry import all_rules
-from asynclint.rule import FixAvailability, Rule
+from asynclint.rule import FixFacts, Rule
 from asynclint.semantic.project import ProjectIndex
 
 
@@ -83,11 +83,11 @@ def _target_version(value: str) -> str:
     return value
 
 
-def _command(rule: type[Rule]) -> type[RuleCodemod]:
+def _command(rule: type[Rule], fix: FixFacts) -> type[RuleCodemod]:
     name = f"{rule.__name__}Command"
     namespace: dict[str, Any] = {
         "RULE": rule,
-        "DESCRIPTION": f"{rule.CODE} {rule.NAME}: {rule.FIX_TITLE}",
+        "DESCRIPTION": f"{rule.CODE} {rule.NAME}: {fix.title}",
         "__module__": __name__,
         "__qualname__": name,
         "__doc__": f"Apply the fixes of {rule.CODE} ({rule.NAME}).",
@@ -103,6 +103,8 @@ class FixAllCommand(RuleCodemod):
 
 COMMANDS: dict[str, type[RuleCodemod]] = {"FixAllCommand": FixAllCommand}
 for _rule in all_rules():
-    if _rule.FIX_AVAILABILITY is not FixAvailability.NONE:
-        COMMANDS[f"{_rule.__name__}Command"] = _command(_rule)
+    if _rule.FIX is not None:
+        COMMANDS[f"{_rule.__name__}Command"] = _command(_rule, _rule.FIX)
 globals().update(COMMANDS)
+# AIO309's codemod before the rule was split (`deprecated-in-3-14`): the split kept its fixes.
+DeprecatedIn314Command = COMMANDS["AsyncioIscoroutinefunctionCommand"]

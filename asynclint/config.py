@@ -9,6 +9,8 @@ Rule selection is ruff's: each source (the config file, then the command line) i
 `ignore` winning a tie); a source that sets `select` replaces what earlier sources chose, one that
 only extends or ignores adjusts it.  `ALL` selects every rule, opt-in ones included; `AIO` and
 shorter prefixes select only the rules that are on by default.  Per-file ignores always win.
+The old code of a renamed or split rule (`registry.REDIRECTS`) selects what it became, just less
+specifically than the new rule's own code.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from asynclint.registry import redirected
 
 if TYPE_CHECKING:
     from asynclint.rule import Rule
@@ -84,12 +88,26 @@ def target_from_requires_python(spec: str) -> tuple[int, int] | None:
     return lowest
 
 
+def _reach(selector: str, code: str) -> int:
+    """How specifically `selector` names `code`: -1 not at all, then `ALL` < `AIO` < `AIO2` <
+    an old code redirected to it (a renamed or split rule's, see `registry.Redirect`) < `AIO201`."""
+    if selector == ALL:
+        return 0
+    if code.startswith(selector):
+        return 2 * len(selector)
+    if code in redirected(selector):
+        return 2 * len(code) - 1
+    return -1
+
+
 def _matches(selector: str, code: str) -> bool:
-    return selector == ALL or code.startswith(selector)
+    return _reach(selector, code) >= 0
 
 
-def _specificity(selector: str) -> int:
-    return 0 if selector == ALL else len(selector)
+def _names_fully(selector: str, code: str) -> bool:
+    """Does `selector` name the rule itself, as an opt-in rule needs?  `ALL`, its code or an old
+    code redirected to it."""
+    return selector in (ALL, code) or code in redirected(selector)
 
 
 @dataclass(frozen=True)
@@ -106,13 +124,13 @@ class Selection:
         code = rule.CODE
         chosen = max(
             (
-                _specificity(s)
+                _reach(s, code)
                 for s in (*(self.select or ()), *self.extend_select)
-                if _matches(s, code) and (rule.DEFAULT or s in (ALL, code))
+                if rule.DEFAULT or _names_fully(s, code)
             ),
             default=-1,
         )
-        ignored = max((_specificity(s) for s in self.ignore if _matches(s, code)), default=-1)
+        ignored = max((_reach(s, code) for s in self.ignore), default=-1)
         if chosen < 0 and ignored < 0:
             return None
         return chosen > ignored

@@ -326,7 +326,7 @@ def _artifact(path: str) -> dict[str, str]:
 
 def sarif(results: Sequence[FileResult], view: View = View()) -> dict[str, object]:
     from asynclint import __version__
-    from asynclint.docs import HOME_URL, rule_url
+    from asynclint.docs import HOME_URL, rule_docs, rule_url
     from asynclint.registry import all_rules
 
     rules = list(all_rules())
@@ -372,7 +372,7 @@ def sarif(results: Sequence[FileResult], view: View = View()) -> dict[str, objec
                 "shortDescription": {"text": rule.summary()},
                 "fullDescription": {"text": rule.doc_sections().get("What it does", rule.summary())},
                 "helpUri": rule_url(rule),
-                "help": {"text": rule.docs(), "markdown": rule.docs()},
+                "help": {"text": rule_docs(rule), "markdown": rule_docs(rule)},
                 "defaultConfiguration": {"enabled": rule.DEFAULT, "level": levels[rule.CODE]},
             }
             for rule in rules

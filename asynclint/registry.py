@@ -2,7 +2,7 @@
 the catalogue is sound.
 
 What a rule declares is checked here, so a wrong declaration fails loudly instead of silently:
-codes, names and handler names when the catalogue is built (no libcst needed), and that each
+codes, names, handler names, fix facts and `SINCE` when the catalogue is built (no libcst needed), and that each
 `visit_<Node>` names a libcst node class in `handler_classes`, which imports libcst and so runs
 only when the engine is about to parse (a warm cached run never imports libcst).
 """
@@ -13,9 +13,11 @@ import functools
 import importlib
 import pkgutil
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from asynclint.rule import Rule
+from asynclint import __version__
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -29,6 +31,46 @@ _VISIT = "visit_"
 
 class RegistryError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A rule that was renamed or split: its old code and name stand for the rules it became, as
+    ruff keeps redirects for renamed rules, so a configuration or `# noqa` written for it keeps
+    meaning what it meant.
+
+    As a selector (`select`, `extend-select`, `ignore`, `per-file-ignores`, `extend-safe-fixes`,
+    `# noqa:` and `# asynclint: noqa:`) the old code covers every rule in `into`, one step less
+    specifically than a rule's own full code: `ignore = ["AIO309"]` with
+    `extend-select = ["AIO312"]` still runs AIO312.  Names are not selectors (only codes and
+    prefixes are), so the old name is for `asynclint rule NAME` and the docs."""
+
+    code: str
+    name: str
+    into: tuple[str, ...]
+
+
+REDIRECTS: tuple[Redirect, ...] = (
+    # It named a release and bundled two pitfalls; AIO309 kept the one with a fix.
+    Redirect("AIO309", "deprecated-in-3-14", into=("AIO309", "AIO312")),
+)
+_REDIRECTED: dict[str, tuple[str, ...]] = {r.code: r.into for r in REDIRECTS}
+
+
+def redirected(selector: str) -> tuple[str, ...]:
+    """The codes an old code stands for besides its own prefix matches (() for any other selector)."""
+    return _REDIRECTED.get(selector, ())
+
+
+def redirect_named(code_or_name: str) -> Redirect | None:
+    """The redirect whose old name is `code_or_name` (spelled as `get_rule` accepts names)."""
+    wanted = code_or_name.strip().lower().replace(".", "-")
+    return next((r for r in REDIRECTS if r.name == wanted), None)
+
+
+def redirects_into(rule: type[Rule]) -> tuple[Redirect, ...]:
+    """The redirects that stand for `rule` (the rules it was renamed or split from)."""
+    return tuple(r for r in REDIRECTS if rule.CODE in r.into)
 
 
 @functools.cache
@@ -57,7 +99,65 @@ def all_rules() -> tuple[type[Rule], ...]:
                 raise RegistryError(f"{key} is used by both {table[key].__name__} and {rule.__name__}")
             table[key] = rule
         check_handler_names(rule)
+        check_fix(rule)
+        check_since(rule)
+    check_redirects(REDIRECTS, codes, names)
     return tuple(sorted(found, key=lambda r: r.CODE))
+
+
+def check_redirects(
+    redirects: tuple[Redirect, ...], codes: dict[str, type[Rule]], names: dict[str, type[Rule]]
+) -> None:
+    """A redirect leads to rules that exist, and its old name is no rule's name; its old code is
+    retired (no rule has it) or kept by one of the rules it leads to (a split)."""
+    for redirect in redirects:
+        where = f"redirect {redirect.code} {redirect.name}"
+        if not redirect.into or any(code not in codes for code in redirect.into):
+            raise RegistryError(f"{where}: leads to {redirect.into}, not to registered rules")
+        if redirect.name in names:
+            raise RegistryError(f"{where}: its old name is {names[redirect.name].__name__}'s name")
+        if redirect.code in codes and redirect.code not in redirect.into:
+            raise RegistryError(
+                f"{where}: its old code is {codes[redirect.code].__name__}'s, which it does not lead to"
+            )
+
+
+_VERSION = re.compile(r"^([0-9]+)\.([0-9]+)\.([0-9]+)$")
+
+
+def check_since(rule: type[Rule]) -> None:
+    """`SINCE` names a release that exists: a version no newer than this one."""
+    where = f"{rule.__name__} ({getattr(rule, 'CODE', '?')})"
+    since = getattr(rule, "SINCE", None)
+    if since is None:
+        raise RegistryError(f'{where}: no SINCE: declare the release that first has the rule (SINCE = "{__version__}")')
+    match = _VERSION.match(since) if isinstance(since, str) else None
+    current = _VERSION.match(__version__)
+    if match is None or current is None:
+        raise RegistryError(f"{where}: SINCE = {since!r} is not a version like '0.1.0'")
+    if tuple(map(int, match.groups())) > tuple(map(int, current.groups())):
+        raise RegistryError(f"{where}: SINCE = {since!r} is newer than this release, {__version__}")
+
+
+_RETIRED_FIX_ATTRIBUTES = ("FIX_TITLE", "FIX_AVAILABILITY", "FIX_SAFETY")
+
+
+def check_fix(rule: type[Rule]) -> None:
+    """`FIX` is None (no fix: availability NONE) or a `FixFacts` whose availability is SOMETIMES or
+    ALWAYS, with a safety and a title; the three attributes it replaced are no longer read."""
+    where = f"{rule.__name__} ({getattr(rule, 'CODE', '?')})"
+    retired = [attr for attr in _RETIRED_FIX_ATTRIBUTES if hasattr(rule, attr)]
+    if retired:
+        raise RegistryError(f"{where}: {', '.join(retired)} is no longer read: declare FIX = FixFacts(...)")
+    fix = rule.FIX
+    if fix is None:
+        return
+    if not isinstance(fix, FixFacts):
+        raise RegistryError(f"{where}: FIX is {fix!r}, not a FixFacts or None")
+    if fix.availability not in (FixAvailability.SOMETIMES, FixAvailability.ALWAYS):
+        raise RegistryError(f"{where}: a fix available {fix.availability!r} is no fix: declare FIX = None")
+    if not isinstance(fix.safety, Safety) or not isinstance(fix.title, str) or not fix.title:
+        raise RegistryError(f"{where}: FIX needs a Safety and a title, got {fix!r}")
 
 
 def check_handler_names(rule: type[Rule]) -> None:

@@ -37,6 +37,20 @@ class FixAvailability(enum.Enum):
 
 
 @dataclass(frozen=True)
+class FixFacts:
+    """What a rule declares about its fix, in one place: the title `make_fix` gives a fix by
+    default, whether every finding gets one (`ALWAYS`) or only some (`SOMETIMES`), and the safety
+    where one is offered (decided per site, never safer than this; shown in the docs).
+
+    A rule without a fix declares `FIX = None`, which is what `FixAvailability.NONE` means: the
+    registry rejects any other way of saying it."""
+
+    title: str
+    availability: FixAvailability
+    safety: Safety
+
+
+@dataclass(frozen=True)
 class ImportRequest:
     """`import module` (obj None) or `from module import obj [as asname]`, added once if missing."""
 
@@ -119,7 +133,8 @@ def _in_text(word: str | re.Pattern[str], content: str) -> bool:
     return word in content if isinstance(word, str) else word.search(content) is not None
 
 
-DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety", "Since")
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Fix safety")
+"""The docstring's sections, in order.  The pages add `## Since`, rendered from `SINCE`."""
 
 
 class Rule:
@@ -128,10 +143,10 @@ class Rule:
     CODE: ClassVar[str]
     NAME: ClassVar[str]
     MESSAGE: ClassVar[str]
-    FIX_TITLE: ClassVar[str | None] = None
-    FIX_AVAILABILITY: ClassVar[FixAvailability] = FixAvailability.NONE
-    FIX_SAFETY: ClassVar[Safety | None] = None
-    """The safety of the rule's fix where it is offered (decided per site; shown in the docs)."""
+    SINCE: ClassVar[str]
+    """The release that first had the rule ("0.1.0"): never newer than `asynclint.__version__`."""
+    FIX: ClassVar[FixFacts | None] = None
+    """The rule's fix: its default title, availability and safety; None when it has none."""
     DEFAULT: ClassVar[bool] = True
     """False for opt-in rules: selected only when their full code is named."""
     TRIGGERS: ClassVar[tuple[tuple[str | re.Pattern[str], ...], ...]] = ()
@@ -146,6 +161,10 @@ class Rule:
     DEPRECATED_IN: ClassVar[tuple[int, int] | None] = None
     """The Python that deprecated or removed what the rule flags: code that a version guard keeps
     on older Pythons (`if sys.version_info < (3, 10):`) is not reported."""
+
+    @classmethod
+    def fix_availability(cls) -> FixAvailability:
+        return FixAvailability.NONE if cls.FIX is None else cls.FIX.availability
 
     @classmethod
     def triggered(cls, content: bytes | str) -> bool:
@@ -178,7 +197,7 @@ class Rule:
         drop_imports: tuple[ImportRequest, ...] = (),
     ) -> Fix:
         return Fix(
-            title or self.FIX_TITLE or "",
+            title or (self.FIX.title if self.FIX is not None else ""),
             safety,
             tuple(edits),
             tuple(imports),

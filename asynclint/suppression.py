@@ -5,6 +5,8 @@
 - A line of its own `# asynclint: noqa` exempts the whole file, `# asynclint: noqa: AIO101,AIO2`
   the file from those codes (ruff spells it `# ruff: noqa: ...`).
 - A line of its own `# flake8: noqa` exempts the whole file, codes or not, as in flake8 itself.
+- The old code of a renamed or split rule covers what it became (`registry.REDIRECTS`):
+  `# noqa: AIO309` still silences AIO312, once part of AIO309.
 
 Like flake8, the file-level directives are found in the raw lines, strings included.
 """
@@ -12,6 +14,8 @@ Like flake8, the file-level directives are found in the raw lines, strings inclu
 from __future__ import annotations
 
 import re
+
+from asynclint.registry import redirected
 
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I)
 # flake8's own pattern (defaults.NOQA_FILE) for its spelling; ruff's freer one for ours.
@@ -53,7 +57,8 @@ def file_noqa_codes(text: str) -> frozenset[str] | None:
 
 
 def _covers(codes: frozenset[str], code: str) -> bool:
-    return codes is ALL or any(code.startswith(c) for c in codes)
+    # An old code covers the rules it was renamed or split into (a noqa for AIO309 covers AIO312).
+    return codes is ALL or any(code.startswith(c) or code in redirected(c) for c in codes)
 
 
 def is_suppressed(code: str, line_text: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from annotations import ROOT, annotations, describe, findings, fix, load_manifest, settings_for
+from expectations import ROOT, annotations, describe, findings, fix, load_manifest, settings_for
 
 from asynclint.engine import lint_text
 

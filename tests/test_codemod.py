@@ -8,7 +8,6 @@ from pathlib import Path
 
 from asynclint import codemod
 from asynclint.registry import all_rules
-from asynclint.rule import FixAvailability
 
 SOURCE = "import asyncio\nimport time\n\n\nasync def main():\n    asyncio.create_task(main())\n    time.sleep(1)\n"
 
@@ -20,7 +19,7 @@ def libcst_tool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_one_command_per_fixable_rule() -> None:
-    fixable = {f"{r.__name__}Command" for r in all_rules() if r.FIX_AVAILABILITY is not FixAvailability.NONE}
+    fixable = {f"{r.__name__}Command" for r in all_rules() if r.FIX is not None}
     assert set(codemod.COMMANDS) == fixable | {"FixAllCommand"}
     for name in codemod.COMMANDS:
         assert getattr(codemod, name).__module__ == "asynclint.codemod"

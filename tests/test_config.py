@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from annotations import fix
+from expectations import fix
 
 from asynclint import cli
 from asynclint.config import ConfigError, Settings, load_settings, target_from_requires_python

@@ -203,7 +203,7 @@ def test_failed_write_is_an_error_and_leaves_the_file_whole(tmp_path: Path, monk
 
 def test_targeted_positions_equal_libcst_position_provider() -> None:
     import libcst as cst
-    from annotations import ROOT
+    from expectations import ROOT
 
     from asynclint.positions import positions
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from annotations import ROOT, annotations, describe, findings, fix, load_manifest, settings_for
+from expectations import ROOT, annotations, describe, findings, fix, load_manifest, settings_for
 
 from asynclint.engine import lint_text
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from annotations import ROOT
+from expectations import ROOT
 
 BLOCKING = "import time\n\n\nasync def main():\n    time.sleep(1)\n"
 # flake8 itself, with every plugin but ours and its own checkers filtered out of its plugin finder.

@@ -213,7 +213,7 @@ def test_sarif_rules_and_fixes_for_dashboards(tmp_path: Path) -> None:
     rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
     from asynclint.docs import RULES_URL
 
-    assert rules["AIO101"]["helpUri"] == RULES_URL + "AIO101-dangling-task.md"
+    assert rules["AIO101"]["helpUri"] == RULES_URL + "AIO101_dangling-task.md"
     for rule in rules.values():
         assert {"shortDescription", "fullDescription", "help", "helpUri", "defaultConfiguration"} <= set(rule)
         assert rule["help"]["markdown"].startswith(rule["shortDescription"]["text"])

@@ -12,7 +12,7 @@ import warnings
 
 import hypothesmith
 import pytest
-from annotations import fix
+from expectations import fix
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

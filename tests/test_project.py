@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from annotations import ROOT, annotations, describe, findings, settings_for
+from expectations import ROOT, annotations, describe, findings, settings_for
 
 from asynclint.engine import lint_text
 from asynclint.semantic.project import ProjectIndex, absolute

@@ -34,6 +34,7 @@ from pygls.uris import to_fs_path as uri_to_path
 from pygls.workspace import TextDocument
 
 from asynclint import __version__
+from asynclint.docs import rule_docs
 from asynclint.engine import Action, Request, process
 from asynclint.lsp.linting import DEBOUNCE_SECONDS, QUIET_SECONDS, Linter, Result, Snapshot
 from asynclint.lsp.settings import SettingsStore
@@ -422,7 +423,7 @@ def _register(server: AsyncLintServer) -> None:
                     index.to_client(line_index + 1, match.end() + 1),
                 )
                 text = (
-                    f"**{rule.CODE}** `{rule.NAME}`: {rule.summary()}\n\n{rule.docs()}"
+                    f"**{rule.CODE}** `{rule.NAME}`: {rule.summary()}\n\n{rule_docs(rule)}"
                     f"\n\n[Rule page]({rule_url(rule.CODE)})"
                 )
                 return t.Hover(

@@ -335,7 +335,7 @@ def test_pull_diagnostics_and_rule_links(tmp_path: Path) -> None:
             )
             assert sorted(d.code for d in report.items) == ["AIO101", "AIO201"]
             href = next(d for d in report.items if d.code == "AIO101").code_description.href
-            assert href.endswith("docs/rules/AIO101-dangling-task.md")
+            assert href.endswith("docs/rules/AIO101_dangling-task.md")
             again = await asyncio.wait_for(
                 s.client.text_document_diagnostic_async(
                     t.DocumentDiagnosticParams(text_document=ident, previous_result_id=report.result_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from asynclint.asyncio_api import BLOCKING_CALLS
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -51,13 +51,11 @@ class BlockingCall(Rule):
     longer stops the work. Offered only when the target Python has `asyncio.to_thread` (3.9+),
     and not inside a generator expression. An asyncio-native replacement (`aiohttp`,
     `asyncio.create_subprocess_exec`) is often better; the fix is the general-purpose one.
-
-    ## Since
-    0.1.0
     """
 
     CODE = "AIO202"
     NAME = "blocking-call"
+    SINCE = "0.1.0"
     EQUIVALENTS = (
         "ruff ASYNC210",
         "ruff ASYNC212",
@@ -71,9 +69,11 @@ class BlockingCall(Rule):
     )
     NEEDS_COROUTINE = True
     MESSAGE = "`{name}()` blocks the event loop in coroutine `{func}`"
-    FIX_TITLE = "Run it in a thread with `await asyncio.to_thread(...)`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(
+        title="Run it in a thread with `await asyncio.to_thread(...)`",
+        availability=FixAvailability.SOMETIMES,
+        safety=Safety.UNSAFE,
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         coroutine = self.sem.enclosing_coroutine(node)

@@ -58,13 +58,11 @@ class BlockingFileIo(Rule):
     No fix: the file handle usually lives across several statements, so moving the work to a
     thread means choosing what goes into the threaded function. `asyncio.to_thread` or a library
     such as aiofiles are the usual answers.
-
-    ## Since
-    0.1.0
     """
 
     CODE = "AIO203"
     NAME = "blocking-file-io"
+    SINCE = "0.1.0"
     EQUIVALENTS = ("ruff ASYNC230", "ruff ASYNC240", "flake8-async ASYNC230", "flake8-async ASYNC240")
     TRIGGERS = (("open", "read_", "write_", "os", "Path", "tempfile"),)
     NEEDS_COROUTINE = True

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -47,20 +47,18 @@ class BlockingSleep(Rule):
     usually the point, but it needs a person's review). The fix adds `import asyncio` when the
     module has no name for it, and is not offered inside a generator expression, where `await`
     would turn it into an async generator.
-
-    ## Since
-    0.1.0
     """
 
     CODE = "AIO201"
     NAME = "blocking-sleep"
+    SINCE = "0.1.0"
     EQUIVALENTS = ("ruff ASYNC251", "flake8-async ASYNC251")
     TRIGGERS = (("sleep",),)
     NEEDS_COROUTINE = True
     MESSAGE = "`time.sleep()` blocks the event loop in coroutine `{func}`"
-    FIX_TITLE = "Replace with `await asyncio.sleep(...)`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(
+        title="Replace with `await asyncio.sleep(...)`", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         coroutine = self.sem.enclosing_coroutine(node)

@@ -4,7 +4,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import CANCELLED_ERROR, TASK_FACTORIES, TASK_FACTORY_METHOD, TRIO
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -77,20 +77,16 @@ class CancelledSwallowed(Rule):
     an `except asyncio.CancelledError: raise` handler in front, so other exceptions are handled as
     before. No fix when the handler leaves with `return`, `break` or `continue`: where to re-raise
     is then a decision for a person.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO603"
     NAME = "cancelled-swallowed"
+    SINCE = "0.4.0"
     # A bare `except:` may be spelled with any whitespace before its colon.
     TRIGGERS = (("CancelledError", "BaseException", re.compile(r"except\s*:")),)
     NEEDS_COROUTINE = True
     MESSAGE = "`{handler}` can finish without re-raising: it swallows cancellation"
-    FIX_TITLE = "Re-raise `CancelledError`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(title="Re-raise `CancelledError`", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE)
 
     def visit_Try(self, node: cst.Try) -> None:
         self._check(node)

@@ -54,13 +54,11 @@ class ExceptStarMember(Rule):
     ## Fix safety
     No fix: whether to look at the first exception, each of them, or the group's message is a
     decision for a person.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO605"
     NAME = "except-star-member"
+    SINCE = "0.4.0"
     TRIGGERS = ((re.compile(r"except\s*\*"),),)  # any whitespace may stand between the two
     MESSAGE = "`{name}` is a group of `{type}` and has no `.{attr}`: use `{name}.exceptions`"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from asynclint.asyncio_api import CREATE_TASK, GATHER
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -61,20 +61,20 @@ class ManualTaskJoin(Rule):
     Unsafe: a failure now cancels the other tasks and the statements between creation and join,
     and surfaces as an `ExceptionGroup` instead of the bare exception, so `except` clauses
     around it change meaning. Offered when the target is Python 3.11 or newer.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO604"
     NAME = "manual-task-join"
+    SINCE = "0.4.0"
     DEFAULT = False
     TRIGGERS = (("create_task",),)
     NEEDS_COROUTINE = True
     MESSAGE = "These tasks are created and joined by hand: use an `asyncio.TaskGroup`"
-    FIX_TITLE = "Run the tasks in an `asyncio.TaskGroup` block"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(
+        title="Run the tasks in an `asyncio.TaskGroup` block",
+        availability=FixAvailability.SOMETIMES,
+        safety=Safety.UNSAFE,
+    )
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         statements = list(node.body)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import TASK_FACTORIES
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -55,19 +55,15 @@ class TaskShadowsCoroutine(Rule):
     Safe: the fix renames the task variable (`fetch_task`, or a fresh name if that is taken) and
     every use of it in the function, including closures, but leaves calls `fetch(...)` alone:
     they mean the coroutine function. The code it changes raises on every run before the fix.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO601"
     NAME = "task-shadows-coroutine"
+    SINCE = "0.4.0"
     TRIGGERS = (("create_task", "ensure_future"),)
     NEEDS_COROUTINE = True
     MESSAGE = "`{name}` is assigned the task of `{name}()`, so the call reads an unbound local"
-    FIX_TITLE = "Rename the task variable to `{new}`"
-    FIX_AVAILABILITY = FixAvailability.ALWAYS
-    FIX_SAFETY = Safety.SAFE
+    FIX = FixFacts(title="Rename the task variable to `{new}`", availability=FixAvailability.ALWAYS, safety=Safety.SAFE)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
@@ -106,4 +102,4 @@ class TaskShadowsCoroutine(Rule):
             if isinstance(parent, cst.Call) and parent.func is read:
                 continue  # `fetch(...)`: the coroutine function, as the author meant
             edits.append((read, cst.Name(new)))
-        return self.make_fix(Safety.SAFE, edits, title=self.FIX_TITLE.format(new=new))
+        return self.make_fix(Safety.SAFE, edits, title=self.FIX.title.format(new=new))

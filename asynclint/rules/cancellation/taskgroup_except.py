@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import TASK_GROUP, UNGROUPED_EXCEPTIONS
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 from asynclint.rules.cancellation._groups import group_misuses
 
 if TYPE_CHECKING:
@@ -75,19 +75,19 @@ class TaskgroupExcept(Rule):
     contains `return`, `break` or `continue` (a `SyntaxError` in `except*`),
     none reads an attribute from its `as` name that groups lack; and only when the target is
     Python 3.11 or newer.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO602"
     NAME = "taskgroup-except"
+    SINCE = "0.4.0"
     TRIGGERS = (("TaskGroup",),)
     NEEDS_COROUTINE = True
     MESSAGE = "`except {type}` never runs: a TaskGroup raises an ExceptionGroup"
-    FIX_TITLE = "Use `except*` for every handler of this `try`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(
+        title="Use `except*` for every handler of this `try`",
+        availability=FixAvailability.SOMETIMES,
+        safety=Safety.UNSAFE,
+    )
 
     def visit_Try(self, node: cst.Try) -> None:
         if not self._only_a_taskgroup(node.body.body):

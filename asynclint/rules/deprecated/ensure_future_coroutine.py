@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from asynclint.asyncio_api import ENSURE_FUTURE
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 from asynclint.semantic import Callee
 
 if TYPE_CHECKING:
@@ -59,19 +59,17 @@ class EnsureFutureCoroutine(Rule):
     future, `create_task` raises `TypeError`. Offered only directly inside a coroutine (where a
     loop is running; `create_task` has no `get_event_loop()` fallback) and only for a single
     argument (`create_task` has no `loop=`).
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO304"
     NAME = "ensure-future-coroutine"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("ensure_future",),)
     MESSAGE = "Use `asyncio.create_task()` to run a coroutine, not `asyncio.ensure_future()`"
-    FIX_TITLE = "Replace with `asyncio.create_task()`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.SAFE
+    FIX = FixFacts(
+        title="Replace with `asyncio.create_task()`", availability=FixAvailability.SOMETIMES, safety=Safety.SAFE
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         if not node.args or not self.sem.resolves_to(node.func, ENSURE_FUTURE):

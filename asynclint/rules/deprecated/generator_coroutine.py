@@ -4,7 +4,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import ASYNC_CONTEXT_PRIMITIVES, COROUTINE_DECORATOR
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -58,20 +58,18 @@ class GeneratorCoroutine(Rule):
     `__await__` that returns a context manager. Nested functions are left to their own findings.
     An import of `coroutine` (or of `asyncio`) that nothing uses any more is removed. The fix turns
     code that fails on every Python from 3.11 into its working equivalent.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO305"
     NAME = "generator-coroutine"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("coroutine",),)
     DEPRECATED_IN = (3, 11)
     MESSAGE = "`@asyncio.coroutine` was removed in Python 3.11: use `async def` for `{func}`"
-    FIX_TITLE = "Convert to `async def` with `await`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.SAFE
+    FIX = FixFacts(
+        title="Convert to `async def` with `await`", availability=FixAvailability.SOMETIMES, safety=Safety.SAFE
+    )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for decorator in node.decorators:

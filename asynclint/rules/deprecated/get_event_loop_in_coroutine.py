@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from asynclint.asyncio_api import GET_EVENT_LOOP
-from asynclint.rule import Fix, FixAvailability, ImportRequest, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, ImportRequest, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -45,20 +45,18 @@ class GetEventLoopInCoroutine(Rule):
     Safe: inside a running coroutine both calls return the same loop. A `from asyncio import
     get_event_loop` is left in place (another rule may still use it); the fix refers to
     `asyncio.get_running_loop`, adding `import asyncio` when the module has no name for it.
-
-    ## Since
-    0.1.0
     """
 
     CODE = "AIO302"
     NAME = "get-event-loop-in-coroutine"
+    SINCE = "0.1.0"
     EQUIVALENTS = ()
     TRIGGERS = (("get_event_loop",),)
     NEEDS_COROUTINE = True
     MESSAGE = "`asyncio.get_event_loop()` called in coroutine `{func}`"
-    FIX_TITLE = "Replace with `asyncio.get_running_loop()`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.SAFE
+    FIX = FixFacts(
+        title="Replace with `asyncio.get_running_loop()`", availability=FixAvailability.SOMETIMES, safety=Safety.SAFE
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         coroutine = self.sem.enclosing_coroutine(node)

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import GET_EVENT_LOOP, LOOP_CLEANUP, NEW_EVENT_LOOP, SET_EVENT_LOOP
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -74,20 +74,18 @@ class LegacyLoopDriver(Rule):
     `run_until_complete(loop.shutdown_asyncgens())` go, and the call becomes `asyncio.run(...)`.
     Several calls become one `with asyncio.Runner() as runner:` block, offered when the target is
     3.11 or newer and the calls sit in one block.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO303"
     NAME = "legacy-loop-driver"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("get_event_loop", "new_event_loop"),)
     DEPRECATED_IN = (3, 10)  # get_event_loop() without a running loop warns from 3.10
     MESSAGE = "Coroutine driven by hand with `run_until_complete()`: use `asyncio.run()`"
-    FIX_TITLE = "Replace the loop with `asyncio.run()`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(
+        title="Replace the loop with `asyncio.run()`", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         qualified = self.sem.qualified_name(node.func)

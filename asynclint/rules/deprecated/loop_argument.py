@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from asynclint.asyncio_api import LOOP_PARAMETER_APIS
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -49,20 +49,16 @@ class LoopArgument(Rule):
     Safe: dropping the argument turns a `TypeError` on every Python from 3.10 into the working
     call. When the argument's value is more than a name or an attribute (`loop=get_loop()`), the
     fix is unsafe: dropping it also drops whatever evaluating it did.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO306"
     NAME = "loop-argument"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("loop",),)
     DEPRECATED_IN = (3, 10)
     MESSAGE = "`{func}()` no longer accepts `loop=` (removed in Python 3.10)"
-    FIX_TITLE = "Remove the `loop` argument"
-    FIX_AVAILABILITY = FixAvailability.ALWAYS
-    FIX_SAFETY = Safety.SAFE
+    FIX = FixFacts(title="Remove the `loop` argument", availability=FixAvailability.ALWAYS, safety=Safety.SAFE)
 
     def visit_Call(self, node: cst.Call) -> None:
         loop_arg = next((a for a in node.args if a.keyword is not None and a.keyword.value == "loop"), None)

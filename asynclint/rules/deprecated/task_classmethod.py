@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from asynclint.asyncio_api import TASK_CLASSMETHODS
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -46,20 +46,20 @@ class TaskClassmethod(Rule):
     difference to know: `asyncio.all_tasks()` returns only tasks not yet done, and both raise
     `RuntimeError` when no loop is running, where the old classmethods fell back to
     `get_event_loop()`. The fix adds `import asyncio` when the module has no name for it.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO301"
     NAME = "task-classmethod"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("all_tasks", "current_task"),)
     DEPRECATED_IN = (3, 9)
     MESSAGE = "`asyncio.Task.{name}` was removed in Python 3.9"
-    FIX_TITLE = "Replace with the module-level `asyncio` function"
-    FIX_AVAILABILITY = FixAvailability.ALWAYS
-    FIX_SAFETY = Safety.SAFE
+    FIX = FixFacts(
+        title="Replace with the module-level `asyncio` function",
+        availability=FixAvailability.ALWAYS,
+        safety=Safety.SAFE,
+    )
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         name = TASK_CLASSMETHODS.get(self.sem.qualified_name(node) or "")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import TIMEOUT_ERROR_ALIASES, TIMEOUT_ERROR_MODULES
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -51,20 +51,16 @@ class TimeoutErrorAlias(Rule):
     `TimeoutError` (not offered where the name `TimeoutError` means something else);
     `from asyncio import TimeoutError` is removed, so the name means the builtin, and
     `from asyncio import TimeoutError as Alias` becomes `Alias = TimeoutError`.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO308"
     NAME = "timeout-error-alias"
+    SINCE = "0.2.0"
     EQUIVALENTS = ("ruff UP041",)
     TRIGGERS = (("TimeoutError",),)
     DEPRECATED_IN = (3, 11)  # code that only runs on older Pythons keeps the distinct class
     MESSAGE = "`asyncio.TimeoutError` is the builtin `TimeoutError` since Python 3.11"
-    FIX_TITLE = "Use the builtin `TimeoutError`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.SAFE
+    FIX = FixFacts(title="Use the builtin `TimeoutError`", availability=FixAvailability.SOMETIMES, safety=Safety.SAFE)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value != "TimeoutError" or self.sem.target_at(node) < (3, 11):

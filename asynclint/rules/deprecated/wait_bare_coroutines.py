@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import WAIT
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -53,21 +53,21 @@ class WaitBareCoroutines(Rule):
     did itself before 3.11, so a `TypeError` on every Python from 3.11 becomes the working call.
     Offered only where the collection is built directly inside a coroutine (a loop is running
     there); elsewhere the finding has no fix.
-
-    ## Since
-    0.2.0
     """
 
     CODE = "AIO307"
     NAME = "wait-bare-coroutines"
+    SINCE = "0.2.0"
     EQUIVALENTS = ()
     TRIGGERS = (("wait",),)
     NEEDS_COROUTINE = True
     DEPRECATED_IN = (3, 11)
     MESSAGE = "`asyncio.wait()` given coroutines (a `TypeError` since Python 3.11)"
-    FIX_TITLE = "Wrap each coroutine in `asyncio.create_task()`"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.SAFE
+    FIX = FixFacts(
+        title="Wrap each coroutine in `asyncio.create_task()`",
+        availability=FixAvailability.SOMETIMES,
+        safety=Safety.SAFE,
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         if not node.args or node.args[0].keyword is not None or node.args[0].star:

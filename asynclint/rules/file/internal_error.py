@@ -28,11 +28,9 @@ class InternalError(Rule):
 
     ## Fix safety
     No fix.
-
-    ## Since
-    0.1.0
     """
 
     CODE = "AIO002"
     NAME = "internal-error"
+    SINCE = "0.1.0"
     MESSAGE = "asynclint failed on this file: {reason}"

@@ -33,11 +33,9 @@ class UnanalysableFile(Rule):
 
     ## Fix safety
     No fix: the file has to be repaired by hand (or excluded with `per-file-ignores`).
-
-    ## Since
-    0.1.0
     """
 
     CODE = "AIO001"
     NAME = "unanalysable-file"
+    SINCE = "0.1.0"
     MESSAGE = "file could not be analysed: {reason}"

@@ -38,11 +38,9 @@ class UnfixableFile(Rule):
     ## Fix safety
     No fix: normalise the file (strip trailing whitespace, use `\\n` or `\\r\\n` line endings,
     indent without form feeds), then run `asynclint fix` again.
-
-    ## Since
-    0.1.0
     """
 
     CODE = "AIO003"
     NAME = "unfixable-file"
+    SINCE = "0.1.0"
     MESSAGE = "file cannot be fixed: {reason}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import AS_COMPLETED
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -63,18 +63,18 @@ class AsCompletedOrdered(Rule):
     are now all available at once instead of one by one, and the first error propagates the same
     way while the other awaitables keep running. No fix with `timeout=`, or where results are used
     inside the loop.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO502"
     NAME = "as-completed-ordered"
+    SINCE = "0.4.0"
     TRIGGERS = (("as_completed",),)
     MESSAGE = "`asyncio.as_completed()` yields in completion order, not in input order"
-    FIX_TITLE = "Collect the results with `asyncio.gather()`, which keeps input order"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(
+        title="Collect the results with `asyncio.gather()`, which keeps input order",
+        availability=FixAvailability.SOMETIMES,
+        safety=Safety.UNSAFE,
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.sem.qualified_name(node.func) != AS_COMPLETED:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from asynclint.asyncio_api import GATHER, TASK_FACTORIES
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -60,19 +60,15 @@ class GatherReordered(Rule):
     `results`, the same list rather than a copy). That keeps the behaviour only as long as the
     coroutine really returns the index it was given, which asynclint checked in this version of
     the code; the position bookkeeping is left for a person to remove.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO501"
     NAME = "gather-reordered"
+    SINCE = "0.4.0"
     TRIGGERS = (("gather",), ("sort",))
     NEEDS_COROUTINE = True
     MESSAGE = "`asyncio.gather()` already keeps argument order: this sort is redundant"
-    FIX_TITLE = "Drop the sort"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(title="Drop the sort", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

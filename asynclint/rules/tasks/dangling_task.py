@@ -11,7 +11,7 @@ from asynclint.asyncio_api import (
     TASK_FACTORY_METHOD,
     TASK_METHODS_RETURNING_NONE,
 )
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -65,19 +65,19 @@ class DanglingTask(Rule):
     lives exactly as long as it runs. Nothing new runs and no suspension point is added. Tasks in
     conditional expressions, comprehensions and lambdas are reported without a fix, because
     keeping them needs a restructuring that a person should choose.
-
-    ## Since
-    0.1.0
     """
 
     CODE = "AIO101"
     NAME = "dangling-task"
+    SINCE = "0.1.0"
     EQUIVALENTS = ("ruff RUF006",)
     TRIGGERS = (("create_task", "ensure_future"),)
     MESSAGE = "Task from `{func}()` is not kept and can be garbage-collected while running"
-    FIX_TITLE = "Keep a reference to the task in a module-level set until it is done"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.SAFE
+    FIX = FixFacts(
+        title="Keep a reference to the task in a module-level set until it is done",
+        availability=FixAvailability.SOMETIMES,
+        safety=Safety.SAFE,
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         func = self._task_factory(node)

@@ -60,13 +60,11 @@ class NoRunningLoop(Rule):
     ## Fix safety
     No fix: the code has to move into a coroutine that `asyncio.run()` drives, and what belongs
     there is a decision for a person.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO103"
     NAME = "no-running-loop"
+    SINCE = "0.4.0"
     TRIGGERS = (("create_task", "ensure_future", "get_running_loop", "current_task"),)
     MESSAGE = "`{func}()` needs a running event loop, and none runs here: RuntimeError"
 

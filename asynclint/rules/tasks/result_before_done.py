@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import FUTURE, TASK_FACTORIES, TASK_FACTORY_METHOD
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -55,19 +55,15 @@ class ResultBeforeDone(Rule):
     Unsafe: the fix replaces `t.result()` with `await t`, which adds a suspension point. It is
     offered for tasks only: awaiting a bare future that nothing can set would wait forever, and
     `exception()` has no awaitable twin.
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO102"
     NAME = "result-before-done"
+    SINCE = "0.4.0"
     TRIGGERS = (("result", "exception"), ("create_task", "ensure_future", "Future", "create_future"))
     NEEDS_COROUTINE = True
     MESSAGE = "`{name}.{method}()` before `{name}` can be done raises InvalidStateError"
-    FIX_TITLE = "Await the task instead"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(title="Await the task instead", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from asynclint.asyncio_api import RUN
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -53,19 +53,15 @@ class RunInsideCoroutine(Rule):
     Unsafe: the fix awaits the argument instead, which adds a suspension point. It is offered
     when the call has exactly one positional argument and no keywords (`debug=` or
     `loop_factory=` belong to a new loop, which awaiting does not make).
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO105"
     NAME = "run-inside-coroutine"
+    SINCE = "0.4.0"
     TRIGGERS = (("run", "run_until_complete"),)
     NEEDS_COROUTINE = True
     MESSAGE = "`{func}()` inside a coroutine raises RuntimeError: the loop is already running"
-    FIX_TITLE = "Await the argument"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(title="Await the argument", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE)
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

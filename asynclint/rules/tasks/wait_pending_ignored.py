@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import WAIT, WAIT_RETURN_EARLY
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -54,19 +54,17 @@ class WaitPendingIgnored(Rule):
     Unsafe: the fix cancels the pending tasks right after the call, so work that used to go on in
     the background stops. It is offered for `done, pending = await asyncio.wait(...)` statements
     (`_` is renamed to a fresh `pending`).
-
-    ## Since
-    0.4.0
     """
 
     CODE = "AIO104"
     NAME = "wait-pending-ignored"
+    SINCE = "0.4.0"
     TRIGGERS = (("wait",), ("timeout", "FIRST_"))
     NEEDS_COROUTINE = True
     MESSAGE = "Tasks still pending after `asyncio.wait()` are ignored and keep running"
-    FIX_TITLE = "Cancel the pending tasks after the call"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(
+        title="Cancel the pending tasks after the call", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.sem.qualified_name(node.func) != WAIT or not node.args or not self._returns_early(node):

@@ -54,13 +54,11 @@ class CoroutineDropped(Rule):
     ## Fix safety
     No fix: where the coroutine should run (awaited here, scheduled as a task, or not created at
     all) is a decision for a person.
-
-    ## Since
-    0.3.0
     """
 
     CODE = "AIO403"
     NAME = "coroutine-dropped"
+    SINCE = "0.3.0"
     EQUIVALENTS = ()
     TRIGGERS = (("async",),)
     MESSAGE = "Coroutine `{name}()` is bound to `{var}` but never awaited or handed on"

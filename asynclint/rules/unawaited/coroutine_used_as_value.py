@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import COROUTINE_ATTRIBUTES
-from asynclint.rule import FixAvailability, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -57,19 +57,15 @@ class CoroutineUsedAsValue(Rule):
     changes to its result, as intended. Offered only directly inside a coroutine and outside
     generator expressions, where `await` is allowed and keeps the meaning; `await` is parenthesized
     where precedence needs it (`(await get()).value`).
-
-    ## Since
-    0.3.0
     """
 
     CODE = "AIO402"
     NAME = "coroutine-used-as-value"
+    SINCE = "0.3.0"
     EQUIVALENTS = ()
     TRIGGERS = (("async",),)
     MESSAGE = "Coroutine `{name}()` used as a value without `await`: {what}"
-    FIX_TITLE = "Await the coroutine"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(title="Await the coroutine", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE)
 
     def visit_Call(self, node: cst.Call) -> None:
         what = self._misuse(node)

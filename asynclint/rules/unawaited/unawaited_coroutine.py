@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import CALLBACK_FUNCTIONS, CALLBACK_METHODS
-from asynclint.rule import Fix, FixAvailability, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -65,19 +65,15 @@ class UnawaitedCoroutine(Rule):
     "__main__":`) it is `asyncio.run(call)`, adding `import asyncio` when needed. In a sync
     function, a callback `lambda` or a comprehension there is no fix: `await` is not allowed there,
     and the message says what to do instead.
-
-    ## Since
-    0.3.0
     """
 
     CODE = "AIO401"
     NAME = "unawaited-coroutine"
+    SINCE = "0.3.0"
     EQUIVALENTS = ()
     TRIGGERS = (("async",),)
     MESSAGE = "Coroutine `{name}()` is never awaited: its body does not run"
-    FIX_TITLE = "Await the coroutine"
-    FIX_AVAILABILITY = FixAvailability.SOMETIMES
-    FIX_SAFETY = Safety.UNSAFE
+    FIX = FixFacts(title="Await the coroutine", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE)
 
     def visit_Expr(self, node: cst.Expr) -> None:
         value = node.value

@@ -1,4 +1,5 @@
-"""Shared by the fixture and case harnesses: annotation comments, per-fixture settings, fixing."""
+"""Shared by the fixture and case harnesses: what a file expects (its `# error:` and `# expect:`
+annotation comments), the settings each harness lints it with, and fixing."""
 
 from __future__ import annotations
 
@@ -11,9 +12,16 @@ from typing import Any
 from asynclint.config import Settings, parse_target
 from asynclint.engine import Action, Outcome, Request, process
 from asynclint.registry import all_rules
+from asynclint.rule import Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 _MARK = re.compile(r"#\s*(error|expect):\s*(AIO[0-9]{3}(?:\s*,\s*AIO[0-9]{3})*)")
+
+
+def key(rule: type[Rule]) -> str:
+    """The one spelling of a rule in file names: `fixtures/<key>/`, `tests/cases/<key>[_<variant>].py`
+    and `docs/rules/<key>.md`, e.g. `AIO101_dangling-task`."""
+    return f"{rule.CODE}_{rule.NAME}"
 
 
 def annotations(text: str, kind: str = "error") -> Counter[tuple[int, str]]:
