@@ -70,7 +70,8 @@ class TimeoutErrorAlias(Rule):
         fix = None
         if self.sem.binding_at("TimeoutError", node) is None:
             replacement = cst.Name("TimeoutError", lpar=node.lpar, rpar=node.rpar)
-            fix = self.make_fix(Safety.SAFE, [(node, replacement)])
+            dropped = self.sem.import_of(self.sem.root_name(node))  # `import asyncio`, if now unused
+            fix = self.make_fix(Safety.SAFE, [(node, replacement)], drop_imports=(dropped,) if dropped else ())
         self.report(node, fix=fix)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
