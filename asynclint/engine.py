@@ -562,6 +562,46 @@ def _apply(module: cst.Module, model: Model, fixes: Sequence[Fix]) -> cst.Module
     return new
 
 
+def _is_import_line(statement: Any, position: int) -> bool:
+    """An import statement line (the module docstring counts, in first position)."""
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(s, (cst.Import, cst.ImportFrom))
+        or (position == 0 and isinstance(s, cst.Expr) and isinstance(s.value, cst.SimpleString))
+        for s in statement.body
+    )
+
+
+def _holds_imports(statement: Any) -> bool:
+    """A top-level `try`/`if` whose blocks import (optional dependencies, version switches,
+    `if TYPE_CHECKING:`)."""
+    if not isinstance(statement, (cst.Try, cst.If)):
+        return False
+    blocks = [statement.body]
+    if isinstance(statement, cst.Try):
+        blocks += [h.body for h in statement.handlers]
+    elif statement.orelse is not None:
+        blocks.append(statement.orelse.body)
+    return any(
+        isinstance(block, cst.IndentedBlock) and any(_is_import_line(line, 1) for line in block.body)
+        for block in blocks
+    )
+
+
+def _after_imports(body: list[Any]) -> int:
+    """Where module-level statements a fix adds go: after the last import of the module's
+    opening (imports in `try`/`if` blocks and assignments between imports included), before its
+    first `def` or `class`, so no import that follows them becomes E402."""
+    index = 0
+    for i, statement in enumerate(body):
+        if _is_import_line(statement, i) or _holds_imports(statement):
+            index = i + 1
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or not isinstance(
+            statement, (cst.SimpleStatementLine, cst.Try, cst.If)
+        ):
+            break
+    return index
+
+
 def _insert_after_imports(module: cst.Module, statements: list[str]) -> cst.Module:
     existing = {module.code_for_node(s).strip() for s in module.body}
     new_nodes = [
@@ -572,16 +612,7 @@ def _insert_after_imports(module: cst.Module, statements: list[str]) -> cst.Modu
     if not new_nodes:
         return module
     body = list(module.body)
-    index = 0
-    for i, statement in enumerate(body):
-        if isinstance(statement, cst.SimpleStatementLine) and all(
-            isinstance(s, (cst.Import, cst.ImportFrom))
-            or (i == 0 and isinstance(s, cst.Expr) and isinstance(s.value, cst.SimpleString))
-            for s in statement.body
-        ):
-            index = i + 1
-            continue
-        break
+    index = _after_imports(body)
     # One blank line before the first inserted statement when it follows imports.
     if index > 0:
         new_nodes[0] = new_nodes[0].with_changes(leading_lines=[cst.EmptyLine()])

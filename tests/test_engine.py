@@ -180,11 +180,31 @@ def test_module_level_insert_goes_after_docstring_and_imports() -> None:
     text = fix(source, Settings()).new
     assert text is not None
     assert text.startswith(
-        '"""Doc."""\nfrom __future__ import annotations\nimport asyncio\n\n_background_tasks = set()\n\nX = 1\n'
+        '"""Doc."""\nfrom __future__ import annotations\nimport asyncio\nfrom typing import Any\n\n'
+        "_background_tasks: set[asyncio.Task[Any]] = set()\n\nX = 1\n"
     )
     # A second dangling task later reuses the same set.
     again = fix(text + "\nasync def g():\n    asyncio.create_task(f())\n", Settings()).new
-    assert again is not None and again.count("_background_tasks = set()") == 1
+    assert again is not None and again.count("_background_tasks: set[asyncio.Task[Any]] = set()") == 1
+
+
+def test_module_level_insert_goes_after_imports_in_try_blocks() -> None:
+    # Imports split by an optional one: the set goes after the last, so none becomes E402.
+    source = (
+        "import asyncio\ntry:\n    import ssl\nexcept ImportError:\n    ssl = None\n"
+        "log = 1\nfrom os import path\n\n\nasync def f():\n    asyncio.create_task(f())\n"
+    )
+    text = fix(source, Settings()).new
+    assert text is not None
+    assert "from os import path\n\n_background_tasks: set[asyncio.Task[Any]] = set()\n\n\nasync def f" in text
+
+
+def test_the_task_set_annotation_is_quoted_before_3_9_and_left_out_when_any_is_taken() -> None:
+    source = "import asyncio\n\n\nasync def f():\n    asyncio.create_task(f())\n"
+    old = fix(source, Settings(target_version=(3, 8))).new
+    assert old is not None and '_background_tasks: "set[asyncio.Task[Any]]" = set()' in old
+    taken = fix("Any = object\n" + source, Settings()).new
+    assert taken is not None and "_background_tasks = set()" in taken and "typing" not in taken
 
 
 def test_failed_write_is_an_error_and_leaves_the_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

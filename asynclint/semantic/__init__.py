@@ -173,6 +173,13 @@ class Semantic:
                         values.append(node.value)
         return values
 
+    def import_targets_of(self, binding: Binding) -> set[str]:
+        """What an import-only binding is imported as, normalized (`{"typing.Any"}`); empty when
+        the name is also bound otherwise."""
+        if binding.assignments:
+            return set()
+        return {names.normalize(t) for t in binding.import_targets}
+
     def is_read(self, binding: Binding) -> bool:
         """Is the variable read in its scope or any scope nested in it?"""
         return self._model.is_read(binding.name, binding.scope)

@@ -4,8 +4,9 @@ import asyncio as aio
 import asyncio.tasks
 from asyncio import create_task as spawn
 from asyncio import ensure_future
+from typing import Any
 
-_background_tasks = set()
+_background_tasks: set[asyncio.Task[Any]] = set()
 
 
 async def work():

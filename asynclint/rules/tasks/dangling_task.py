@@ -11,7 +11,7 @@ from asynclint.asyncio_api import (
     TASK_FACTORY_METHOD,
     TASK_METHODS_RETURNING_NONE,
 )
-from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
+from asynclint.rule import FixAvailability, FixFacts, ImportRequest, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -50,8 +50,9 @@ class DanglingTask(Rule):
     ## Use instead
     ```python
     import asyncio
+    from typing import Any
 
-    _background_tasks = set()
+    _background_tasks: set[asyncio.Task[Any]] = set()
 
     async def main():
         task = asyncio.create_task(send_report())
@@ -62,9 +63,13 @@ class DanglingTask(Rule):
     ## Fix safety
     Safe. The fix follows the asyncio documentation: it keeps a strong reference in a module-level
     set (one per module, reused by later fixes) and removes it when the task is done, so the task
-    lives exactly as long as it runs. Nothing new runs and no suspension point is added. Tasks in
-    conditional expressions, comprehensions and lambdas are reported without a fix, because
-    keeping them needs a restructuring that a person should choose.
+    lives exactly as long as it runs. The set is annotated for type checkers
+    (`set[asyncio.Task[Any]]`, quoted for targets before 3.9, adding `from typing import Any`; left
+    unannotated where `Any` means something else) and declared after the module's last opening
+    import, those in `try`/`if` blocks included, so no import below it becomes E402. Nothing new
+    runs and no suspension point is added. Tasks in conditional expressions, comprehensions and
+    lambdas are reported without a fix, because keeping them needs a restructuring that a person
+    should choose.
     """
 
     CODE = "AIO101"
@@ -202,9 +207,27 @@ class DanglingTask(Rule):
         ]
         if kind == "chained":
             new.append(statement.with_changes(value=statement.value.deep_replace(call, cst.Name(task))))
+        declaration, imports = self._keeper_declaration(keeper, statement)
         return self.make_fix(
-            Safety.SAFE, [self._replace_small_statement(statement, new)], module_statements=(f"{keeper} = set()",)
+            Safety.SAFE, [self._replace_small_statement(statement, new)], imports, module_statements=(declaration,)
         )
+
+    def _keeper_declaration(self, keeper: str, at: Any) -> tuple[str, tuple[ImportRequest, ...]]:
+        """`_background_tasks: set[asyncio.Task[Any]] = set()` (mypy asks for the annotation),
+        quoted where the target's `set` cannot be subscripted (before 3.9); unannotated when the
+        names it needs are taken by something else."""
+        asyncio, needs_asyncio = self.sem.module_alias("asyncio", at)
+        any_binding = self.sem.binding_at("Any", self.sem.module_scope.node)
+        any_is_typing = any_binding is None or self.sem.import_targets_of(any_binding) == {"typing.Any"}
+        if asyncio is None or not any_is_typing:
+            return f"{keeper} = set()", ()
+        annotation = f"set[{asyncio}.Task[Any]]"
+        if self.sem.target_at(at) < (3, 9):
+            annotation = f'"{annotation}"'
+        imports = [ImportRequest("typing", "Any")]
+        if needs_asyncio:
+            imports.append(ImportRequest("asyncio"))
+        return f"{keeper}: {annotation} = set()", tuple(imports)
 
     def _keeper_set(self) -> str:
         """The module's existing `_background_tasks = set()`, or a fresh name for a new one."""
