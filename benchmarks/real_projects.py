@@ -134,6 +134,7 @@ class Project:
     only_parse: bool = False       # aioredis 0.3.5: count AIO001 files before and after
     has_tests: bool = True
     create_files: dict[str, str] = field(default_factory=dict)  # files the tests expect from a checkout
+    needs: list[str] = field(default_factory=list)  # programs the suite runs (checked before anything)
     selection: str = ""            # what part of the suite runs, and why
     note: str = ""
 
@@ -167,7 +168,9 @@ PROJECTS: list[Project] = [
         "aioredis-1.3.1", "aioredis", "1.3.1", "old", ["aioredis", "tests"], ["aioredis"],
         ["tests", "--redis-server=/usr/bin/redis-server"],
         ["pytest<8", TIMEOUT, "async-timeout<4", "hiredis<3"], timeout=1500, test_timeout=30,
-        selection="whole suite against a local redis-server 7.0 (Debian's) and redis-server --sentinel; pytest 7 (the conftest uses yield_fixture)",
+        needs=["/usr/bin/redis-server"],
+        selection="whole suite against a local redis-server (Debian's `apt-get install redis-server`, 7.0) and "
+                  "redis-server --sentinel; pytest 7 (the conftest uses yield_fixture)",
     ),
     Project(
         "aioredis-0.3.5", "aioredis", "0.3.5", "old", ["aioredis", "tests"], ["aioredis"],
@@ -654,6 +657,9 @@ def run_project(project: Project, args: argparse.Namespace) -> dict:
                     "asynclint": asynclint_version(), "modes": {}, "regressions": [], "static": {}, "notes": []}
     trees = Trees(project, args.keep)
     try:
+        missing = [prog for prog in project.needs if not shutil.which(prog)]
+        if missing and project.has_tests and not args.no_tests:
+            raise RuntimeError(f"the suite needs {', '.join(missing)} (for redis: apt-get install redis-server)")
         if project.has_tests or project.mypy:
             ensure_venv(project.name, project.deps, args.rebuild)
         modes = ["before", "migrated"] if project.kind == "old" else ["before", "safe", "unsafe"]
