@@ -666,6 +666,13 @@ def _fix_all(
         if new_text == text:
             break
         text, module, fixed = new_text, new_module, fixed + len(chosen)
+        # A fix can make another rule apply (AIO305 writes the `async def` that AIO302 needs):
+        # the pre-check looks at the new text, so one run reaches the fixed point.
+        running = {rule.CODE for rule in rules}
+        newly: list[type[Rule]] = [
+            r for r in _checked(select_rules(request.settings, request.path, text)) if r.CODE not in running
+        ]
+        rules = [*rules, *newly]
         result = _lint_module(
             module, text, request.settings, rules, request.noqa, request.path, project=request.project
         )

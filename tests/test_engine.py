@@ -293,3 +293,16 @@ def test_fixing_prints_no_syntax_warnings_about_the_users_code() -> None:
     code = f"from asynclint.engine import Action, Request, process\nfrom asynclint.config import Settings\nprocess(Request({source!r}, Settings(unsafe_fixes=True), action=Action.FIX))\n"
     out = subprocess.run([sys.executable, "-W", "default", "-c", code], capture_output=True, text=True, check=True)
     assert out.stderr == ""
+
+
+def test_one_fix_run_reaches_the_fixed_point_when_a_fix_makes_another_rule_apply() -> None:
+    # The file has no `async def` until AIO305's fix writes one; then AIO302 applies, in the same
+    # run (aiozmq needed a second run for 8 lines).
+    source = (
+        "import asyncio\n\n\n@asyncio.coroutine\ndef serve():\n"
+        "    loop = asyncio.get_event_loop()\n    yield from asyncio.sleep(0)\n    return loop\n"
+    )
+    settings = Settings(target_version=(3, 11), unsafe_fixes=True)
+    text = fix(source, settings).new
+    assert text is not None and "async def serve" in text and "asyncio.get_running_loop()" in text
+    assert fix(text, settings).new is None
