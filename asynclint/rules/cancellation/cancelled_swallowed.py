@@ -26,7 +26,8 @@ class CancelledSwallowed(Rule):
     coroutine goes on afterwards: it awaits again, in the handler, after the `try`, or in the
     next turn of a loop. Not reported:
     - handlers that end in `raise` on every path (`raise`, `raise Other() from err`);
-    - handlers that decide about cancellation themselves (`.uncancel()`, `.cancelling()`), and
+    - handlers that decide about cancellation themselves (`.uncancel()`, `.cancelling()`, or an
+      `if` on another task's `.cancelled()` that re-raises: `if not self._setup.cancelled(): raise`), and
       broad handlers that hand the exception on (`waiter.set_exception(exc)`, `sys.exc_info()`);
     - handlers after which the coroutine ends without suspending again (`return`, or only
       synchronous clean-up left): the task stops, if with a result instead of cancelled. In a
@@ -132,6 +133,18 @@ class CancelledSwallowed(Rule):
             return None
         return "cancelled" if names == [CANCELLED_ERROR] else "broad"
 
+    def _asks_cancelled(self, test: Any) -> bool:
+        """Does this test ask a task or future whether *it* was cancelled (`t.cancelled()`)?"""
+        for node in (test, *self.sem.descendants(test)):
+            if (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value == "cancelled"
+                and not node.args
+            ):
+                return True
+        return False
+
     def _deliberate(self, handler: Any, kind: str) -> bool:
         """Does the handler decide about cancellation itself (`.uncancel()`, `.cancelling()`), or,
         for a broad handler, hand the exception on (`fut.set_exception(exc)`, `errors.append(exc)`)?"""
@@ -139,6 +152,8 @@ class CancelledSwallowed(Rule):
         for node in self.sem.descendants(handler.body, into_scopes=False):
             if isinstance(node, cst.Attribute) and node.attr.value in ("uncancel", "cancelling"):
                 return True
+            if isinstance(node, cst.If) and self._asks_cancelled(node.test) and self.sem.always_raises(node.body.body):
+                return True  # `if not self._inner.cancelled(): raise`: it chooses whose cancellation this is
             if kind == "broad" and isinstance(node, cst.Name) and node.value == name and self.sem.is_reference(node):
                 return True
             if (
