@@ -30,3 +30,18 @@ class Service:
 
 def sync():
     return asyncio.wait([job(1)])  # error: AIO307
+
+
+async def connect_all(addresses):
+    # A list filled by append (aioredis' sentinel pool): a TypeError since 3.11.
+    tasks = []
+    for address in addresses:
+        tasks.append(job(address))
+    await asyncio.wait(tasks)  # error: AIO307
+
+
+async def appended_tasks(addresses):
+    tasks = []
+    for address in addresses:
+        tasks.append(asyncio.create_task(job(address)))
+    await asyncio.wait(tasks)

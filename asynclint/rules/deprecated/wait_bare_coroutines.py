@@ -16,7 +16,8 @@ class WaitBareCoroutines(Rule):
 
     ## What it does
     Reports `asyncio.wait(aws)` where `aws` is a list, tuple or set literal or a comprehension
-    (directly, or through a local name assigned once) holding calls known to create coroutines:
+    (directly, or through a local name assigned once, including a list filled by
+    `aws.append(...)`) holding calls known to create coroutines:
     `async def`s of the module and asyncio's own coroutine functions. Tasks and futures
     (`asyncio.create_task(...)`, `loop.run_in_executor(...)`) and unknown calls are fine. Code under
     `if sys.version_info < (3, 11):` is not reported.
@@ -52,7 +53,9 @@ class WaitBareCoroutines(Rule):
     Safe: each coroutine element is wrapped in `asyncio.create_task(...)`, which is what `wait`
     did itself before 3.11, so a `TypeError` on every Python from 3.11 becomes the working call.
     Offered only where the collection is built directly inside a coroutine (a loop is running
-    there); elsewhere the finding has no fix.
+    there); elsewhere the finding has no fix. Coroutines appended to a list are wrapped where they
+    are appended, and that fix is unsafe: each starts running at the appending coroutine's next
+    suspension, not when `wait` is reached.
     """
 
     CODE = "AIO307"
@@ -75,15 +78,39 @@ class WaitBareCoroutines(Rule):
         if not self.sem.resolves_to(node.func, WAIT):
             return
         collection = node.args[0].value
+        appended: list[Any] = []
         if isinstance(collection, cst.Name):
             binding = self.sem.binding(collection)
             values = binding.values if binding is not None else []
-            if len(values) != 1:
+            if binding is None or len(values) != 1:
                 return
             collection = values[0]
+            appended = self._appended(binding)
         coroutines = self._coroutine_elements(collection)
-        if coroutines:
-            self.report(node, fix=self._fix(collection, coroutines))
+        added = [call for call in appended if self.sem.is_coroutine_call(call)]
+        if coroutines or added:
+            self.report(node, fix=self._fix(collection, coroutines, added))
+
+    def _appended(self, binding: Any) -> list[Any]:
+        """What `tasks.append(x)` calls put into a list assigned once (`tasks = []`), in the
+        variable's own function; [] when the list is built any other way as well."""
+        if not binding.is_local or not isinstance(binding.value, cst.List):
+            return []
+        found = []
+        for read in self.sem.reads_of(binding):
+            attribute = self.sem.parent(read)
+            call = self.sem.parent(attribute)
+            if (
+                isinstance(attribute, cst.Attribute)
+                and attribute.attr.value == "append"
+                and isinstance(call, cst.Call)
+                and call.func is attribute
+                and len(call.args) == 1
+                and call.args[0].keyword is None
+                and not call.args[0].star
+            ):
+                found.append(call.args[0].value)
+        return found
 
     def _coroutine_elements(self, collection: Any) -> list[Any]:
         if isinstance(collection, (cst.List, cst.Tuple, cst.Set)):
@@ -94,14 +121,16 @@ class WaitBareCoroutines(Rule):
             return []
         return [call for call in calls if self.sem.is_coroutine_call(call)]
 
-    def _fix(self, collection: Any, coroutines: list[Any]) -> Fix | None:
-        if self.sem.enclosing_coroutine(collection) is None:
+    def _fix(self, collection: Any, coroutines: list[Any], appended: list[Any]) -> Fix | None:
+        if any(self.sem.enclosing_coroutine(c) is None for c in (collection, *appended)):
             return None
         found = self.sem.module_attribute(collection, "asyncio", "create_task")
         if found is None:
             return None
         func, imports = found
         edits = [
-            (call, cst.Call(func=func, args=[cst.Arg(call.with_changes(lpar=[], rpar=[]))])) for call in coroutines
+            (call, cst.Call(func=func, args=[cst.Arg(call.with_changes(lpar=[], rpar=[]))]))
+            for call in (*coroutines, *appended)
         ]
-        return self.make_fix(Safety.SAFE, edits, imports)
+        # A coroutine appended to the list starts as a task at once, not when `wait` is reached.
+        return self.make_fix(Safety.UNSAFE if appended else Safety.SAFE, edits, imports)
