@@ -42,6 +42,7 @@ from asynclint.positions import positions
 from asynclint.registry import RegistryError, all_rules, get_rule, handler_classes
 from asynclint.rule import Diagnostic, Fix, Rule, RuleContext, Safety
 from asynclint.semantic import Model, ProjectIndex, ProjectView, Semantic
+from asynclint.semantic.tokens import AsyncName, async_names, rename_ensure_future, shift
 from asynclint.source import SourceText, UndecodableSource, decode
 from asynclint.suppression import ALL as NOQA_ALL
 from asynclint.suppression import Suppressions, file_noqa_codes
@@ -173,7 +174,7 @@ def process(request: Request[S]) -> Outcome[S]:
     rules = select_rules(settings, path, request.source) if request.rules is None else request.rules
     if request.finding is not None:
         rules = tuple(rule for rule in rules if rule.CODE == request.finding[0])
-    if not rules:
+    if not rules and not (request.finding is None and _may_use_async_as_name(settings, path, request.source)):
         return Outcome([])  # cannot contain a finding: not decoded, no thread hop, no libcst import
     try:
         text, source = _decoded(request.source)
@@ -629,7 +630,16 @@ class _Reverted(Exception):
 def _analyse(request: Request[S], text: str, source: SourceText | None, rules: Sequence[type[Rule]]) -> Outcome[S]:
     """Parse, lint and, if asked, fix (in the deep-stack thread; `process` guards it)."""
     settings, path = request.settings, request.path
-    module = _parse(text, path)
+    original = text
+    renamed: list[AsyncName] = []
+    try:
+        module = _parse(text, path)
+    except _Stop as stop:
+        recovered = _rename_async(request, text, stop, rules)
+        if isinstance(recovered, Outcome):
+            return recovered
+        text, module, renamed = recovered
+        rules = _with_rules_for(text, rules, request.settings, request.path)
     first: _Pass = _lint_module(module, text, settings, rules, request.noqa, path, project=request.project)
     if request.action is Action.LINT or _unfixable(module, text) is not None:
         return Outcome(sorted(_honest(first.diagnostics, module, text, settings, path), key=_order))
@@ -641,7 +651,8 @@ def _analyse(request: Request[S], text: str, source: SourceText | None, rules: S
     except _Reverted as reverted:
         unfixed: list[Diagnostic] = [replace(d, applicable=False) for d in first.diagnostics]
         return Outcome(sorted([*unfixed, _file_diagnostic("AIO002", str(reverted))], key=_order))
-    if new_text == text:
+    fixed += len(renamed)
+    if new_text == original:
         return Outcome(diagnostics)
     if source is None:
         return cast("Outcome[S]", Outcome(diagnostics, new_text, fixed))
@@ -650,6 +661,84 @@ def _analyse(request: Request[S], text: str, source: SourceText | None, rules: S
     except UnicodeEncodeError as error:
         message = f"fixed code cannot be encoded as {source.encoding} ({error}); file left unchanged"
         return Outcome([*sorted(first.diagnostics, key=_order), _file_diagnostic("AIO002", message)])
+
+
+def _with_rules_for(text: str, rules: Sequence[type[Rule]], settings: Settings, path: str | None) -> list[type[Rule]]:
+    """`rules` and those the pre-check picks for `text`, which a fix or a rename wrote: one run
+    must reach the fixed point (AIO305 writes the `async def` that AIO302 needs)."""
+    running = {rule.CODE for rule in rules}
+    newly = [r for r in _checked(select_rules(settings, path, text)) if r.CODE not in running]
+    return [*rules, *newly]
+
+
+def _may_use_async_as_name(settings: Settings, path: str | None, source: str | bytes) -> bool:
+    """AIO311 has no node handlers (it runs before the parse), so the pre-check cannot pick it:
+    a file that says `async` still needs parsing when it is selected."""
+    rule = get_rule("AIO311")
+    if rule is None or not settings.is_selected(rule, settings.ignores_for(path)):
+        return False
+    return (b"async" in source) if isinstance(source, bytes) else ("async" in source)
+
+
+def _rename_async(
+    request: Request[S], text: str, stop: _Stop, rules: Sequence[type[Rule]]
+) -> Outcome[S] | tuple[str, cst.Module, list[AsyncName]]:
+    """The file did not parse. If `async` used as a name (a syntax error since 3.7) is why:
+    when fixing, the renamed text and its parse, to fix on; when linting, the findings of the
+    renamed text at their places in the original, beside AIO311's; else `stop` stands."""
+    settings, path = request.settings, request.path
+    found = _async_names(settings, path, text, request.noqa)
+    if not found:
+        raise stop
+    renamed = [n for n in found if n.fixable]
+    fixing = request.action is Action.FIX and bool(renamed)
+    blocked = len(renamed) < len(found)  # another `async` name keeps the file unparseable
+    reports: list[Diagnostic] = [_async_name_diagnostic(n, settings, blocked) for n in found]
+    if blocked:
+        reports += _report_file_level(settings, path, stop.diagnostic)
+        return Outcome(sorted(reports, key=_order))
+    text = rename_ensure_future(text, renamed)
+    module = _parse(text, path)
+    if fixing:
+        return text, module, renamed
+    rules = _with_rules_for(text, rules, request.settings, request.path)
+    linted = _lint_module(module, text, settings, rules, request.noqa, path, project=request.project)
+    for diagnostic in _honest(linted.diagnostics, module, text, settings, path):
+        reports.append(_moved(diagnostic, renamed))
+    return Outcome(sorted(reports, key=_order))
+
+
+def _async_names(settings: Settings, path: str | None, text: str, noqa: bool) -> list[AsyncName]:
+    """The uses of `async` as a name that AIO311 reports here (selected, not suppressed)."""
+    rule = get_rule("AIO311")
+    if rule is None or not settings.is_selected(rule, settings.ignores_for(path)):
+        return []
+    found = async_names(text)
+    if noqa and found:
+        suppressions = Suppressions(text)
+        found = [n for n in found if not suppressions.suppresses("AIO311", n.line)]
+    return found
+
+
+def _async_name_diagnostic(name: AsyncName, settings: Settings, blocked: bool) -> Diagnostic:
+    rule = get_rule("AIO311")
+    assert rule is not None and rule.FIX is not None
+    end = name.column + len("async") + 1
+    message = rule.MESSAGE.format(what=name.what)
+    if not name.fixable:
+        return Diagnostic(rule.CODE, rule.NAME, message, name.line, name.column + 1, name.line, end)
+    applicable = settings.fix_allowed(rule.CODE, rule.FIX.safety.value) and not blocked
+    safety = rule.FIX.safety.value
+    return Diagnostic(
+        rule.CODE, rule.NAME, message, name.line, name.column + 1, name.line, end, rule.FIX.title, safety, applicable
+    )
+
+
+def _moved(diagnostic: Diagnostic, renamed: list[AsyncName]) -> Diagnostic:
+    """A finding on the renamed text, at its place in the original."""
+    column = shift(diagnostic.line, diagnostic.column - 1, renamed) + 1
+    end = shift(diagnostic.end_line, diagnostic.end_column - 1, renamed) + 1
+    return replace(diagnostic, column=column, end_column=end)
 
 
 def _fix_all(
@@ -668,11 +757,7 @@ def _fix_all(
         text, module, fixed = new_text, new_module, fixed + len(chosen)
         # A fix can make another rule apply (AIO305 writes the `async def` that AIO302 needs):
         # the pre-check looks at the new text, so one run reaches the fixed point.
-        running = {rule.CODE for rule in rules}
-        newly: list[type[Rule]] = [
-            r for r in _checked(select_rules(request.settings, request.path, text)) if r.CODE not in running
-        ]
-        rules = [*rules, *newly]
+        rules = _with_rules_for(text, rules, request.settings, request.path)
         result = _lint_module(
             module, text, request.settings, rules, request.noqa, request.path, project=request.project
         )

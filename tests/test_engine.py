@@ -239,6 +239,8 @@ def test_targeted_positions_equal_libcst_position_provider() -> None:
             if path.name == "engine.py"
             else path.read_text(encoding="utf-8")
         )
+        if "asyncio.async(" in text:
+            continue  # AIO311's inputs: a syntax error since 3.7, on purpose
         module = cst.parse_module(text)
         wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
         expected = wrapper.resolve(cst.metadata.PositionProvider)

@@ -196,7 +196,7 @@ def test_every_rule_has_a_fixture(rule: type[Rule]) -> None:
 
 
 def test_every_fixture_belongs_to_a_rule() -> None:
-    expected = {key(r) for r in VISITING}
+    expected = {key(r) for r in RULES}
     assert {p.name for p in (ROOT / "fixtures").iterdir() if p.is_dir()} <= expected
 
 

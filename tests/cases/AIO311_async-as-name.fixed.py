@@ -1,0 +1,12 @@
+# Lint-and-fix case file for AIO311: `asyncio.async(` is renamed, and then the other rules run.
+import asyncio
+
+
+async def work():
+    await asyncio.sleep(0)
+
+
+def schedule(loop):
+    first = asyncio.ensure_future(work(), loop=loop)  # error: AIO311
+    other = asyncio.ensure_future(first)  # not a coroutine: fine
+    return first, other
