@@ -53,9 +53,11 @@ class GeneratorCoroutine(Rule):
     (parenthesized where precedence needs it); `with (yield from lock):` becomes `async with
     lock:` when `lock` is known to be an asyncio `Lock`, `Semaphore`, `BoundedSemaphore` or
     `Condition` (assigned one, or `self.lock` assigned one in a method): `with (await lock):` has
-    been a `TypeError` since 3.9. A `with (yield from x):` of anything else becomes `with (await
-    x):`, the same protocol, and makes the fix unsafe: it works only while `x` still has an
-    `__await__` that returns a context manager. Nested functions are left to their own findings.
+    been a `TypeError` since 3.9. Where the type of `x` is not known, the fix is unsafe:
+    `with (yield from x):` without `as` (held for the block, as locks were) becomes `async with
+    x:`, and `with (yield from x) as y:` (a pool handing out a connection) becomes `with (await
+    x) as y:`, the same protocol, which works only while `x` still has an `__await__` that
+    returns a context manager. Nested functions are left to their own findings.
     An import of `coroutine` (or of `asyncio`) that nothing uses any more is removed. The fix turns
     code that fails on every Python from 3.11 into its working equivalent.
     """
@@ -89,9 +91,14 @@ class GeneratorCoroutine(Rule):
                 continue
             if all(a is not None and self._is_async_primitive(a) for a in acquired):
                 async_withs.add(statement)  # `with (yield from lock):` -> `async with lock:`
+            elif all(a is not None for a in acquired) and all(item.asname is None for item in statement.items):
+                # Held for its block, its value unused: how asyncio's locks were acquired, and
+                # `async with` is how they are now; unsafe, since the type is not known.
+                async_withs.add(statement)
+                safety = Safety.UNSAFE
             else:
-                # `with (yield from x):` of something else: `with (await x):` is the same protocol
-                # (x.__await__ gives a context manager), as long as x still has it.
+                # `with (yield from pool) as conn:`: `with (await pool) as conn:` is the same
+                # protocol (pool.__await__ gives a context manager), as long as pool still has it.
                 safety = Safety.UNSAFE
         replacement = node.with_changes(
             decorators=[d for d in node.decorators if d is not decorator],

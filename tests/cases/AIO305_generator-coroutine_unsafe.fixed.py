@@ -1,0 +1,15 @@
+# Lint-and-fix case file for AIO305 with unsafe fixes: `with (yield from x):` where the type of x
+# is not known (janus: a lock reached through another object).
+
+
+class Proxy:
+    def __init__(self, parent):
+        self._parent = parent
+
+    async def put(self, item):
+        async with self._parent._not_full:
+            self._parent.items.append(item)
+
+    async def borrow(self, pool):
+        with (await pool) as connection:
+            return connection
