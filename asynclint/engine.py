@@ -174,7 +174,7 @@ def process(request: Request[S]) -> Outcome[S]:
     rules = select_rules(settings, path, request.source) if request.rules is None else request.rules
     if request.finding is not None:
         rules = tuple(rule for rule in rules if rule.CODE == request.finding[0])
-    if not rules and not (request.finding is None and _may_use_async_as_name(settings, path, request.source)):
+    if not rules:
         return Outcome([])  # cannot contain a finding: not decoded, no thread hop, no libcst import
     try:
         text, source = _decoded(request.source)
@@ -479,7 +479,15 @@ def select_rules(
     `precheck=False` skips the pre-check (`TRIGGERS`, `NEEDS_COROUTINE`): every selected rule
     runs, which must never change a result (tests/test_meta.py holds the corpus to that)."""
     rules = settings.rules_for(all_rules(), path)
-    return tuple(rule for rule in rules if _handler_names(rule) and (not precheck or rule.triggered(content)))
+    return tuple(
+        rule
+        for rule in rules
+        if (_handler_names(rule) or rule.CODE in _BEFORE_THE_PARSE) and (not precheck or rule.triggered(content))
+    )
+
+
+_BEFORE_THE_PARSE = frozenset({"AIO311"})
+"""Rules without node handlers that still need the file: the engine's token pre-step answers them."""
 
 
 def _report_file_level(settings: Settings, path: str | None, diagnostic: Diagnostic) -> list[Diagnostic]:
@@ -669,15 +677,6 @@ def _with_rules_for(text: str, rules: Sequence[type[Rule]], settings: Settings, 
     running = {rule.CODE for rule in rules}
     newly = [r for r in _checked(select_rules(settings, path, text)) if r.CODE not in running]
     return [*rules, *newly]
-
-
-def _may_use_async_as_name(settings: Settings, path: str | None, source: str | bytes) -> bool:
-    """AIO311 has no node handlers (it runs before the parse), so the pre-check cannot pick it:
-    a file that says `async` still needs parsing when it is selected."""
-    rule = get_rule("AIO311")
-    if rule is None or not settings.is_selected(rule, settings.ignores_for(path)):
-        return False
-    return (b"async" in source) if isinstance(source, bytes) else ("async" in source)
 
 
 def _rename_async(

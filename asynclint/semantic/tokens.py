@@ -24,7 +24,7 @@ class AsyncName:
     column: int
     what: str
     fixable: bool
-    """`asyncio.async(`: renamed to `asyncio.ensure_future(` (the same function)."""
+    """`asyncio.async`: renamed to `asyncio.ensure_future` (the same function)."""
 
 
 def async_names(text: str) -> list[AsyncName]:
@@ -47,8 +47,8 @@ def async_names(text: str) -> list[AsyncName]:
         if before is not None and before.string == ".":
             owner = tokens[i - 2] if i >= 2 else None
             call = after is not None and after.string == "("
-            if owner is not None and owner.string == "asyncio" and call:
-                found.append(AsyncName(line, column, "`asyncio.async(...)`", True))
+            if owner is not None and owner.string == "asyncio":  # called, or referred to
+                found.append(AsyncName(line, column, "`asyncio.async(...)`" if call else "`asyncio.async`", True))
             else:
                 found.append(AsyncName(line, column, "an attribute named `async`", False))
         elif before is not None and before.string in ("def", "class", "import"):
@@ -67,7 +67,7 @@ def async_names(text: str) -> list[AsyncName]:
 
 
 def rename_ensure_future(text: str, sites: list[AsyncName]) -> str:
-    """The text with each fixable `asyncio.async(` spelled `asyncio.ensure_future(`."""
+    """The text with each fixable `asyncio.async` spelled `asyncio.ensure_future`."""
     lines = text.splitlines(keepends=True)
     for site in sorted((s for s in sites if s.fixable), key=lambda s: (s.line, -s.column)):
         row = lines[site.line - 1]

@@ -10,3 +10,9 @@ def schedule(loop):
     first = asyncio.ensure_future(work(), loop=loop)  # error: AIO311
     other = asyncio.ensure_future(first)  # not a coroutine: fine
     return first, other
+
+
+if hasattr(asyncio, "ensure_future"):
+    spawn = asyncio.ensure_future
+else:
+    spawn = asyncio.ensure_future  # error: AIO311

@@ -10,3 +10,9 @@ def schedule(loop):
     first = asyncio.async(work(), loop=loop)  # error: AIO311
     other = asyncio.ensure_future(first)  # not a coroutine: fine
     return first, other
+
+
+if hasattr(asyncio, "ensure_future"):
+    spawn = asyncio.ensure_future
+else:
+    spawn = asyncio.async  # error: AIO311

@@ -42,6 +42,7 @@ class AsyncAsName(Rule):
     CODE = "AIO311"
     NAME = "async-as-name"
     SINCE = "0.5.0"
+    TRIGGERS = (("async",),)
     MESSAGE = "`async` is a keyword since Python 3.7: {what} is a syntax error"
     FIX = FixFacts(
         title="Replace with `asyncio.ensure_future(`", availability=FixAvailability.SOMETIMES, safety=Safety.SAFE
