@@ -50,7 +50,11 @@ def test_flake8_and_cli_agree_on_the_fixtures() -> None:
         check=False,
     )
     ours = {(d["path"], d["line"], d["column"], d["code"]) for d in json.loads(cli.stdout)}
-    assert ours and parse(out.stdout) == ours
+    # flake8 runs no plugin on a file Python cannot parse (its E999): AIO311's fixture, whose
+    # `asyncio.async(...)` only asynclint's token pre-step reads, is the CLI's alone.
+    before_the_parse = {row for row in ours if row[0].startswith("fixtures/AIO311_")}
+    assert before_the_parse
+    assert ours and parse(out.stdout) == ours - before_the_parse
 
 
 def test_config_file_options_and_noqa(tmp_path: Path) -> None:

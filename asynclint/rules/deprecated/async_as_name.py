@@ -12,6 +12,7 @@ class AsyncAsName(Rule):
     named `async`. Such a file cannot be parsed at all, so asynclint finds these sites with a
     token-level pre-step before libcst; once the `asyncio.async(` calls are renamed, the file's
     other rules run on it as usual (AIO001 is reported only when the file still does not parse).
+    Under flake8 the file is E999 and no plugin runs on it: use `asynclint check` or `fix`.
 
     ## Why is this bad?
     Since Python 3.7 `async` is a reserved keyword: the module fails to import with a
