@@ -17,7 +17,7 @@ grouped by what it answers:
 - callees (`Callee`: coroutine / plain / unknown): `callee_kind`, `is_coroutine_call`,
   `is_future_call`;
 - fix building blocks: `module_attribute`, `awaited`, `removed_statement`, `parse_expression`,
-  `parse_statement`, `parse_small_statement`, `code_for`.
+  `parse_statement`, `parse_small_statement`, `code_for`, `without_codes`.
 
 The modules below answer them: `model` (the walk, parents, scopes), `scopes` (`Scope`,
 `Binding`), `names`, `guards`, `syntax`, `callees`, `project` (other modules of the project,
@@ -288,6 +288,8 @@ class Semantic:
     def removed_statement(self, statement: Any) -> Any:
         """What replaces a deleted statement: nothing, or `pass` when its block would be empty."""
         return fixes.removed_statement(self._model, statement)
+
+    without_codes = staticmethod(fixes.without_codes)
 
     def parse_expression(self, code: str) -> cst.BaseExpression:
         return cst.parse_expression(code, config=self.module.config_for_parsing)

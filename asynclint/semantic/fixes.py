@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from asynclint.rule import ImportRequest
@@ -53,3 +55,37 @@ def removed_statement(model: Model, statement: Any) -> Any:
     if isinstance(block, cst.IndentedBlock) and len(block.body) == 1:
         return cst.SimpleStatementLine(body=[cst.Pass()], leading_lines=statement.leading_lines)
     return cst.RemovalSentinel.REMOVE
+
+
+_NOQA = re.compile(r"#\s*noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*)")
+_TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore\[(?P<codes>[^\]]*)\]")
+
+
+def without_codes(comment: str, noqa: Iterable[str], type_ignore: Iterable[str]) -> str | None:
+    """A line's comment without suppression codes a fix made stale (`# noqa: F841` once the
+    variable is read, `# type: ignore[unused-awaitable]` once the value is kept): the rest of
+    each directive stays, an emptied one goes (with the words that explained it), and None when
+    nothing is left."""
+    stale_noqa, stale_ignore = set(noqa), set(type_ignore)
+    kept = []
+    for segment in (part for part in re.split(r"(?=#)", comment) if part.strip()):
+        noqa_match, ignore_match = _NOQA.match(segment), _TYPE_IGNORE.match(segment)
+        if noqa_match is not None:
+            codes = [c for c in re.split(r"[\s,]+", noqa_match.group("codes")) if c]
+            left = [c for c in codes if c not in stale_noqa]
+            if not left:
+                continue
+            if len(left) < len(codes):
+                segment = f"# noqa: {', '.join(left)}" + segment[noqa_match.end() :]
+        elif ignore_match is not None:
+            codes = [c.strip() for c in ignore_match.group("codes").split(",") if c.strip()]
+            left = [c for c in codes if c not in stale_ignore]
+            if not left:
+                continue
+            if len(left) < len(codes):
+                segment = f"# type: ignore[{', '.join(left)}]" + segment[ignore_match.end() :]
+        kept.append(segment.strip())
+    if not kept:
+        return None
+    new = "  ".join(kept)
+    return comment if new == comment.strip() else new

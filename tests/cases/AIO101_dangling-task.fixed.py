@@ -132,3 +132,16 @@ async def unknown_object_wrapped_once(factory):
     task = asyncio.ensure_future(thing)  # error: AIO101
     _background_tasks.add(task)
     task.add_done_callback(_background_tasks.discard)
+
+
+async def suppressed_elsewhere(loop):
+    # Suppressions of the dropped value go stale once the task is kept: the fix drops exactly those.
+    task = loop.create_task(work())  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)
+    pending = loop.create_task(work())  # error: AIO101
+    _background_tasks.add(pending)
+    pending.add_done_callback(_background_tasks.discard)
+    task = asyncio.create_task(work())  # noqa: E501  # error: AIO101
+    _background_tasks.add(task)
+    task.add_done_callback(_background_tasks.discard)

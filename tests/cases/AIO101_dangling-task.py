@@ -100,3 +100,10 @@ async def coroutine_then_wrapped():
 async def unknown_object_wrapped_once(factory):
     thing = factory()
     asyncio.ensure_future(thing)  # error: AIO101
+
+
+async def suppressed_elsewhere(loop):
+    # Suppressions of the dropped value go stale once the task is kept: the fix drops exactly those.
+    loop.create_task(work())  # type: ignore[unused-awaitable]  # error: AIO101
+    pending = loop.create_task(work())  # noqa: F841  # error: AIO101
+    asyncio.create_task(work())  # noqa: RUF006, E501  # error: AIO101

@@ -66,8 +66,10 @@ class DanglingTask(Rule):
     lives exactly as long as it runs. The set is annotated for type checkers
     (`set[asyncio.Task[Any]]`, quoted for targets before 3.9, adding `from typing import Any`; left
     unannotated where `Any` means something else) and declared after the module's last opening
-    import, those in `try`/`if` blocks included, so no import below it becomes E402. Nothing new
-    runs and no suspension point is added. Tasks in conditional expressions, comprehensions and
+    import, those in `try`/`if` blocks included, so no import below it becomes E402. Suppressions
+    the kept task makes stale leave the rewritten line (`# noqa: RUF006`, `# noqa: F841` for a
+    variable that is now read, `# type: ignore[unused-awaitable]`); other codes on it stay. Nothing
+    new runs and no suspension point is added. Tasks in conditional expressions, comprehensions and
     lambdas are reported without a fix, because keeping them needs a restructuring that a person
     should choose.
     """
@@ -209,8 +211,25 @@ class DanglingTask(Rule):
             new.append(statement.with_changes(value=statement.value.deep_replace(call, cst.Name(task))))
         declaration, imports = self._keeper_declaration(keeper, statement)
         return self.make_fix(
-            Safety.SAFE, [self._replace_small_statement(statement, new)], imports, module_statements=(declaration,)
+            Safety.SAFE,
+            [self._replace_small_statement(statement, new, kind)],
+            imports,
+            module_statements=(declaration,),
         )
+
+    def _fresh_comment(self, line: Any, kind: str) -> Any:
+        """The line's trailing comment without the suppressions the fix made stale: ruff's RUF006
+        and mypy's `unused-awaitable` (the task is kept now), F841 (the variable is read now)."""
+        trailing = line.trailing_whitespace
+        if trailing.comment is None:
+            return trailing
+        noqa = {"RUF006", "F841"} if kind == "unread" else {"RUF006"}
+        comment = self.sem.without_codes(trailing.comment.value, noqa, {"unused-awaitable"})
+        if comment == trailing.comment.value:
+            return trailing
+        if comment is None:
+            return trailing.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
+        return trailing.with_changes(comment=cst.Comment(comment))
 
     def _keeper_declaration(self, keeper: str, at: Any) -> tuple[str, tuple[ImportRequest, ...]]:
         """`_background_tasks: set[asyncio.Task[Any]] = set()` (mypy asks for the annotation),
@@ -245,11 +264,11 @@ class DanglingTask(Rule):
                 return name
         return self.sem.fresh_name(_SET_BASE)
 
-    def _replace_small_statement(self, statement: Any, new: list[Any]) -> tuple[Any, Any]:
+    def _replace_small_statement(self, statement: Any, new: list[Any], kind: str) -> tuple[Any, Any]:
         line = self.sem.parent(statement)
         if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
             # One statement per line: keep the original line's comment and blank lines on the first.
-            first = line.with_changes(body=[new[0]])
+            first = line.with_changes(body=[new[0]], trailing_whitespace=self._fresh_comment(line, kind))
             rest = [cst.SimpleStatementLine(body=[s]) for s in new[1:]]
             return line, cst.FlattenSentinel([first, *rest])
         return statement, cst.FlattenSentinel(new)
