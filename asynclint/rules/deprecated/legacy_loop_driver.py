@@ -73,7 +73,10 @@ class LegacyLoopDriver(Rule):
     `set_event_loop(loop)`, `loop.close()` (and a `try`/`finally` it leaves empty) and
     `run_until_complete(loop.shutdown_asyncgens())` go, and the call becomes `asyncio.run(...)`.
     Several calls become one `with asyncio.Runner() as runner:` block, offered when the target is
-    3.11 or newer and the calls sit in one block.
+    3.11 or newer and the calls sit in one block. Beware: `asyncio.run` leaves the thread with no
+    current event loop, where the old driver left one set, so a later `asyncio.get_event_loop()`
+    outside a coroutine (another driver left as it is, a helper, a test suite's fixtures) then
+    raises `RuntimeError`; check for such calls before applying the fix.
     """
 
     CODE = "AIO303"
