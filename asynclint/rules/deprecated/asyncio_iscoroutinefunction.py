@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import ISCOROUTINEFUNCTION
-from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
+from asynclint.rule import Fix, FixAvailability, FixFacts, Safety
+from asynclint.rules.deprecated._references import ReferenceRule
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -11,7 +12,7 @@ else:
     from asynclint._lazy import cst
 
 
-class AsyncioIscoroutinefunction(Rule):
+class AsyncioIscoroutinefunction(ReferenceRule):
     """Flags `asyncio.iscoroutinefunction`, deprecated in Python 3.14 for the `inspect` one.
 
     ## What it does
@@ -58,15 +59,7 @@ class AsyncioIscoroutinefunction(Rule):
         title="Replace with `inspect.iscoroutinefunction`", availability=FixAvailability.SOMETIMES, safety=Safety.UNSAFE
     )
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._check(node)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if self.sem.is_reference(node):
-            self._check(node)
-
-    def _check(self, node: Any) -> None:
-        qualified = self.sem.qualified_name(node)
+    def reference(self, node: Any, qualified: str) -> None:
         if qualified == ISCOROUTINEFUNCTION:
             self.report(node, fix=self._fix(node), name=qualified)
 

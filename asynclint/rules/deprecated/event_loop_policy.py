@@ -3,15 +3,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import POLICY_APIS
-from asynclint.rule import Rule
+from asynclint.rules.deprecated._references import ReferenceRule
 
 if TYPE_CHECKING:
-    import libcst as cst
+    pass
 else:
-    from asynclint._lazy import cst
+    pass
 
 
-class EventLoopPolicy(Rule):
+class EventLoopPolicy(ReferenceRule):
     """Flags the event-loop policy system (`set_event_loop_policy()` and co.), deprecated in 3.14.
 
     ## What it does
@@ -69,14 +69,6 @@ class EventLoopPolicy(Rule):
     DEPRECATED_IN = (3, 14)
     MESSAGE = "`{name}` is deprecated since Python 3.14: use a `loop_factory`"
 
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._check(node)
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if self.sem.is_reference(node):
-            self._check(node)
-
-    def _check(self, node: Any) -> None:
-        qualified = self.sem.qualified_name(node)
+    def reference(self, node: Any, qualified: str) -> None:
         if qualified in POLICY_APIS:
             self.report(node, name=qualified)
