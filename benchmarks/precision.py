@@ -4,12 +4,14 @@
     python benchmarks/precision.py --write         # ... and write "## Precision review" into RESULTS.md
     python benchmarks/precision.py --stub          # ... and add empty entries to verdicts.toml for new findings
     python benchmarks/precision.py --show-unreviewed  # print each finding without a verdict, with its code
+    python benchmarks/precision.py --baseline 752e071  # ... and per rule, what changed since that revision
 
 Everything it builds lives in benchmarks/.precision/ (gitignored):
   corpus/<name>/   each pinned package, `pip install --no-deps --target` (wheel), or the package and
                    its tests from the sdist; only the package's sources (no *.dist-info, no bin/)
   env/<tool>/      one virtualenv per peer (flake8 loads every installed plugin: flake8-async gets its own)
   scratch/         an empty config for asynclint and pyright's config, so no project config is read
+  baseline/<sha>/  the asynclint package of a --baseline revision (git archive), run the same way
   cache/           each tool's raw output and times, keyed by the tool's version and the corpus's hash
                    (asynclint's "version" is a hash of its source files, so an edit reruns it)
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import hashlib
+import io
 import json
 import os
 import platform
@@ -48,6 +51,7 @@ CORPUS = WORK / "corpus"
 ENV = WORK / "env"
 SCRATCH = WORK / "scratch"
 CACHE = WORK / "cache"
+BASELINES = WORK / "baseline"
 VERDICTS = HERE / "verdicts.toml"
 RESULTS = HERE / "RESULTS.md"
 
@@ -272,11 +276,24 @@ def rel(path: str) -> str:
     return p.as_posix().removeprefix("./")
 
 
-def run_asynclint(files: list[str], jobs: int) -> Run:
+def baseline_tree(rev: str) -> tuple[Path, str]:
+    """The `asynclint` package of revision `rev` of this repository, unpacked once (git archive)."""
+    sha = sh(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True).stdout.decode()
+    sha = sha.strip()
+    tree = BASELINES / sha
+    if not (tree / "asynclint" / "__init__.py").exists():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha, "asynclint"], cwd=ROOT, capture_output=True, check=True)
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tree, filter="data")
+    return tree, sha
+
+
+def run_asynclint(files: list[str], jobs: int, root: Path = ROOT, version: str | None = None) -> Run:
     SCRATCH.mkdir(parents=True, exist_ok=True)
     config = SCRATCH / "pyproject.toml"
     config.write_text("[tool.asynclint]\n")  # an empty table: the defaults, and no project's settings
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     argv = [
         sys.executable,
         "-m",
@@ -300,7 +317,7 @@ def run_asynclint(files: list[str], jobs: int) -> Run:
     findings = [
         Finding("asynclint", d["code"], rel(d["path"]), d["line"], d["message"]) for d in json.loads(done.stdout)
     ]
-    return Run("asynclint", tool_version("asynclint"), wall, cpu, findings)
+    return Run("asynclint", version or tool_version("asynclint"), wall, cpu, findings)
 
 
 def run_ruff(files: list[str], jobs: int) -> Run:
@@ -410,8 +427,12 @@ def run_pyright(files: list[str], jobs: int) -> Run:
 RUNNERS = {"asynclint": run_asynclint, "ruff": run_ruff, "flake8-async": run_flake8_async, "pyright": run_pyright}
 
 
-def run_cached(tool: str, files: list[str], chash: str, jobs: int, force: bool) -> Run:
-    version = tool_version(tool)
+def run_cached(tool: str, files: list[str], chash: str, jobs: int, force: bool, baseline: str = "") -> Run:
+    if baseline:
+        tree, sha = baseline_tree(baseline)
+        tool, version = f"asynclint@{sha[:12]}", f"rev-{sha[:12]}"
+    else:
+        version = tool_version(tool)
     key = hashlib.sha256(f"{tool}\0{version}\0{chash}\0{jobs}".encode()).hexdigest()[:16]
     cache = CACHE / f"{tool}-{key}.json"
     if cache.exists() and not force:
@@ -425,7 +446,7 @@ def run_cached(tool: str, files: list[str], chash: str, jobs: int, force: bool) 
             data.get("note", ""),
         )
     print(f"running {tool} ...", file=sys.stderr)
-    result = RUNNERS[tool](files, jobs)
+    result = run_asynclint(files, jobs, tree, version) if baseline else RUNNERS[tool](files, jobs)
     CACHE.mkdir(parents=True, exist_ok=True)
     cache.write_text(
         json.dumps(
@@ -650,6 +671,48 @@ def peer_only_table(review: Review) -> list[str]:
     return rows
 
 
+def _same(f: Finding) -> tuple:
+    return (f.code, f.path, f.text, f.occurrence)
+
+
+def change_table(review: Review, before: Run) -> list[str]:
+    """Findings per rule, the baseline revision's and this checkout's, with what each gained or lost."""
+    now = review.runs["asynclint"].findings
+    old_keys, new_keys = {_same(f) for f in before.findings}, {_same(f) for f in now}
+    codes = sorted({f.code for f in now} | {f.code for f in before.findings})
+    rows = [
+        f"| rule | before ({before.version}) | after | gained | of them true / false / debatable | lost |",
+        "|---|---:|---:|---:|---|---:|",
+    ]
+    for code in codes:
+        old = [f for f in before.findings if f.code == code]
+        new = [f for f in now if f.code == code]
+        gained = [f for f in new if _same(f) not in old_keys]
+        lost = [f for f in old if _same(f) not in new_keys]
+        kinds = Counter(verdict_of(review.own_verdicts, f) for f in gained)
+        rows.append(
+            f"| {code} | {len(old)} | {len(new)} | {len(gained)} | "
+            f"{kinds['true']} / {kinds['false']} / {kinds['debatable']} | {len(lost)} |"
+        )
+    rows.append(f"| all | {len(before.findings)} | {len(now)} | | | |")
+    return rows
+
+
+def change_list(review: Review, before: Run) -> list[str]:
+    """Each finding gained or lost since the baseline, with its verdict."""
+    now = review.runs["asynclint"].findings
+    old_keys, new_keys = {_same(f) for f in before.findings}, {_same(f) for f in now}
+    out = []
+    for sign, found, others in (("+", now, old_keys), ("-", before.findings, new_keys)):
+        for f in sorted(found, key=lambda f: (f.code, f.path, f.line)):
+            if _same(f) in others:
+                continue
+            entry = review.own_verdicts.get(("asynclint", *_same(f)), {})
+            verdict = entry.get("verdict") or "unreviewed"
+            out.append(f"- {sign} {f.code} `{f.path}:{f.line}` `{f.text[:80]}` [{verdict}] {entry.get('why', '')}")
+    return out
+
+
 def times_table(review: Review) -> list[str]:
     rows = ["| tool | version | findings | wall s | CPU s | note |", "|---|---|---:|---:|---:|---|"]
     for tool, run in review.runs.items():
@@ -659,9 +722,11 @@ def times_table(review: Review) -> list[str]:
     return rows
 
 
-def text_report(review: Review, show_unreviewed: bool) -> str:
+def text_report(review: Review, show_unreviewed: bool, before: Run | None = None) -> str:
     aio = review.runs["asynclint"].findings
     out = [f"corpus: {review.files} files, {review.lines:,} lines (hash {review.chash})", ""]
+    if before is not None:
+        out += [*change_table(review, before), "", *change_list(review, before), ""]
     out += [*times_table(review), "", *rule_table(review), "", "peer findings by code:", *peer_table(review)]
     out += ["", "peer findings asynclint misses on mapped rules:", *peer_only_table(review)]
     new = [f for f in aio if verdict_of(review.own_verdicts, f) not in VERDICT_KINDS]
@@ -689,7 +754,7 @@ def text_report(review: Review, show_unreviewed: bool) -> str:
     return "\n".join(out)
 
 
-def markdown(review: Review) -> str:
+def markdown(review: Review, before: Run | None = None) -> str:
     versions = ", ".join(req for req, _ in PACKAGES.values())
     peers = ", ".join(p for pins in PEERS.values() for p in pins)
     aio = review.runs["asynclint"].findings
@@ -715,6 +780,9 @@ def markdown(review: Review) -> str:
     ]
     rows += rule_table(review)
     rows += ["", "### Peer findings asynclint misses (mapped rules), with verdicts", "", *peer_only_table(review)]
+    if before is not None:
+        rows += ["", f"### Before and after (`--baseline`: asynclint at {before.version})", ""]
+        rows += [*change_table(review, before), "", *change_list(review, before)]
     rows += ["", "### Times (one run each, the corpus's explicit file list)", "", *times_table(review)]
     if falses:
         rows += ["", "### False findings", ""]
@@ -777,6 +845,12 @@ def main() -> int:
     )
     parser.add_argument("--show-unreviewed", action="store_true")
     parser.add_argument("--write", action="store_true", help="write the section into benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        default="",
+        help="also run asynclint as of git revision REV and list, per rule, the findings gained and lost since",
+    )
     args = parser.parse_args()
     build_corpus(args.rebuild)
     build_envs(args.rebuild)
@@ -786,15 +860,16 @@ def main() -> int:
     runs = {}
     for tool in args.tools.split(","):
         runs[tool] = run_cached(tool, files, chash, args.jobs, tool in rerun)
-    for run in runs.values():
+    before = run_cached("asynclint", files, chash, args.jobs, False, args.baseline) if args.baseline else None
+    for run in [*runs.values(), *([before] if before else [])]:
         annotate(run.findings)
     review = analyse(runs, files, chash)
     if args.stub:
         print(f"verdicts.toml: {stub(review)} new entries", file=sys.stderr)
         review = analyse(runs, files, chash)
-    print(text_report(review, args.show_unreviewed))
+    print(text_report(review, args.show_unreviewed, before))
     if args.write:
-        write_results(markdown(review))
+        write_results(markdown(review, before))
         print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
     return 0
 
