@@ -146,6 +146,13 @@ COROUTINE_ATTRIBUTES = frozenset(
 )
 """Attributes a coroutine object has: reading one is deliberate."""
 
+ASYNC_GENERATOR_ATTRIBUTES = frozenset(
+    {"__aiter__", "__anext__", "asend", "athrow", "aclose", "ag_await", "ag_code", "ag_frame", "ag_running"}
+)
+"""Attributes of an async generator object: reading one says the author knows what the call made
+(an `async def` with `yield` the callee oracle took for a coroutine function; httpx's
+`auth_flow.__anext__()`)."""
+
 _STREAM_READ = ("read", "readline", "readexactly", "readuntil")
 _LOOP_COROUTINES = (
     "sock_recv", "sock_recv_into", "sock_recvfrom", "sock_recvfrom_into", "sock_sendall", "sock_sendto",

@@ -19,6 +19,42 @@ async def flagged(user):
     forgotten = notify(user)  # error: AIO403
 
 
+async def fetch_profile(user):
+    await asyncio.sleep(0)
+    return {"name": user, "tags": []}
+
+
+async def plain_uses(user):
+    profile = fetch_profile(user)  # error: AIO403
+    if profile is None:
+        return None
+    return profile["name"]
+
+
+async def more_plain_uses(user):
+    profile = fetch_profile(user)  # error: AIO403
+    for tag in profile:
+        print(tag)
+    tags = fetch_profile(user)  # error: AIO403
+    names = [t for t in tags] + len(tags)
+    looked_up = fetch_profile(user)  # error: AIO403
+    return looked_up.get("name"), names
+
+
+async def plain_uses_near_misses(user, cache):
+    named = fetch_profile(user)
+    label = named.__qualname__
+    kept = fetch_profile(user)
+    cache[user] = {"pending": kept}
+    keyed = fetch_profile(user)
+    cache[keyed] = user
+    yielded = fetch_profile(user)
+    await asyncio.gather(yielded)
+    spread = fetch_profile(user)
+    log(*spread)
+    return label, named
+
+
 async def near_misses(user, tg: asyncio.TaskGroup, run_later):
     awaited = notify(user)
     await awaited
@@ -55,3 +91,17 @@ class LoopSubclass:
         # Near miss: a loop subclass schedules the coroutine through its own create_task.
         serve = self._serve(conn)
         self.create_task(serve)
+
+
+class Auth:
+    async def flow(self, request):
+        # An async generator, which the callee oracle takes for a coroutine function.
+        yield request
+
+
+async def drive(auth: Auth, request):
+    # Near miss (httpx's _send_handling_auth): the async generator protocol says what it is.
+    flow = auth.flow(request)
+    first = await flow.__anext__()
+    await flow.aclose()
+    return first
