@@ -196,6 +196,10 @@ ASYNC_CONTEXT_PRIMITIVES = _asyncio(("Lock", "Semaphore", "BoundedSemaphore", "C
 WAIT = "asyncio.wait"
 GATHER = "asyncio.gather"
 AS_COMPLETED = "asyncio.as_completed"
+AS_COMPLETED_YIELDS_INPUTS_SINCE = (3, 13)
+"""`async for` over `as_completed()` yields the input futures and tasks themselves (a coroutine
+input: the task wrapping it) from 3.13; before, `as_completed()` has no `__aiter__`. A plain `for`
+yields new coroutines in every version, which are never any of the inputs."""
 WAIT_RETURN_EARLY = _asyncio(("FIRST_COMPLETED", "FIRST_EXCEPTION"))
 """`asyncio.wait(return_when=...)` values that leave tasks pending."""
 
