@@ -19,6 +19,16 @@ def valid(value):
     return value is not None
 
 
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def checked(value, *, strict=False):
+    if strict and not value:
+        raise ValueError("empty")
+    return run(value)
+
+
 class Store:
     async def is_empty(self):
         return True
@@ -68,6 +78,7 @@ async def new_forms(store: Store):
         pass
     if store.size() and valid(items()):  # error: AIO402
         pass
+    assert valid(value=count())  # error: AIO402
     print("ready:", ready())  # error: AIO402
     size = len(items())  # error: AIO402
     return size
@@ -90,6 +101,9 @@ async def new_forms_near_misses(store: Store, unknown):
     if valid(await count()):
         pass
     print("done", file=ready())
+    assert run(ready())
+    if checked(ready()) or checked(value=ready()):
+        pass
     return checked
 
 

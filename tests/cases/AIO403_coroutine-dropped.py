@@ -7,7 +7,15 @@ async def notify(user):
 
 
 def log(value):
-    return value
+    print(value)
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def report(value):
+    return log(value) or run(value)
 
 
 async def flagged(user):
@@ -52,6 +60,10 @@ async def plain_uses_near_misses(user, cache):
     await asyncio.gather(yielded)
     spread = fetch_profile(user)
     log(*spread)
+    ran = fetch_profile(user)
+    run(ran)
+    reported = fetch_profile(user)
+    report(reported)
     return label, named
 
 

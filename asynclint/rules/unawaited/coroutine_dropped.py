@@ -19,7 +19,9 @@ class CoroutineDropped(Rule):
     awaits `name`, returns or yields it, stores it (in an attribute, a container, another name),
     hands it to something that can run it (an asyncio scheduling API, a coroutine function, any
     callable asynclint does not know), or uses it from a nested function. Handing it only to plain
-    functions of the project or to builtins such as `print` does not count: they do not run it.
+    functions of the project or to builtins such as `print` does not count: they do not run it,
+    unless this module shows the function handing its parameter on in turn (`def run(coro):
+    return asyncio.run(coro)`).
     Neither does using it only as a plain value, as if it were the result: testing, comparing
     (`if page is None:`), formatting, arithmetic, subscripting (`page["title"]`), a plain `for`,
     or an attribute coroutine objects do not have (`page.items()`; `close()` and the `cr_*`

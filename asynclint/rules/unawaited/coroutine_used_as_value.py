@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import ASYNC_GENERATOR_ATTRIBUTES, COROUTINE_ATTRIBUTES
 from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
-from asynclint.rules.unawaited._uses import hands_on
+from asynclint.rules.unawaited._uses import hands_on, parameter_handed_on
 from asynclint.semantic import Callee
 
 if TYPE_CHECKING:
@@ -23,8 +23,10 @@ class CoroutineUsedAsValue(Rule):
     (`is None`, `!=`), subscripted, iterated with a plain `for`, handed to `len()`, `list()` and
     other builtins that need its result, or asked for an attribute that coroutine objects do not
     have. The same holds through a walrus (`if (page := fetch()) is not None:`) when nothing later
-    awaits or hands on the name, and for an argument of a plain function of the project inside a
-    condition (`if not valid(fetch_token()):`). Introspection (`isinstance()`, `id()`) is not reported.
+    awaits or hands on the name, and for an argument of a plain function of this module inside a
+    condition (`if not valid(fetch_token()):`) when the function only uses that parameter as a
+    value (one that returns it or passes it on may run it: `assert run(fetch())`). Introspection
+    (`isinstance()`, `id()`) is not reported.
 
     ## Why is this bad?
     Without `await` the expression is the coroutine object, not its result: it is always true,
@@ -125,9 +127,11 @@ class CoroutineUsedAsValue(Rule):
 
     def _argument_misuse(self, arg: cst.Arg) -> str | None:
         call = self.sem.parent(arg)
-        if not isinstance(call, cst.Call) or arg.star or arg.keyword is not None:
+        if not isinstance(call, cst.Call) or arg.star:
             return None
         callee = self.sem.qualified_name(call.func)
+        if arg.keyword is not None:
+            callee = None  # `print(..., file=x)`: not what is formatted
         if callee in _FORMATTING:
             return "formats as a coroutine object"
         if callee == "builtins.bool":
@@ -136,9 +140,14 @@ class CoroutineUsedAsValue(Rule):
             return "not its result"
         if callee is not None and callee.startswith("builtins."):
             return None  # `isinstance(coro, ...)`, `id(coro)`: asking about the object itself
-        # A plain function of the project cannot await it: in a condition its result decides
-        # on the coroutine object (`if not valid(fetch_token()):`).
-        if self.sem.callee_kind(call.func) is Callee.PLAIN and self._in_condition(call):
+        # A plain function of this module that only uses its parameter as a value: in a condition
+        # its result decides on the coroutine object (`if not valid(fetch_token()):`). One that
+        # hands it on may run it (`assert run(fetch())`).
+        if (
+            self.sem.callee_kind(call.func) is Callee.PLAIN
+            and self._in_condition(call)
+            and parameter_handed_on(self.sem, call, arg) is False
+        ):
             return "passed to a plain function in a condition"
         return None
 
