@@ -146,6 +146,13 @@ COROUTINE_ATTRIBUTES = frozenset(
 )
 """Attributes a coroutine object has: reading one is deliberate."""
 
+ASYNC_GENERATOR_ATTRIBUTES = frozenset(
+    {"__aiter__", "__anext__", "asend", "athrow", "aclose", "ag_await", "ag_code", "ag_frame", "ag_running"}
+)
+"""Attributes of an async generator object: reading one says the author knows what the call made
+(an `async def` with `yield` the callee oracle took for a coroutine function; httpx's
+`auth_flow.__anext__()`)."""
+
 _STREAM_READ = ("read", "readline", "readexactly", "readuntil")
 _LOOP_COROUTINES = (
     "sock_recv", "sock_recv_into", "sock_recvfrom", "sock_recvfrom_into", "sock_sendall", "sock_sendto",
@@ -189,6 +196,10 @@ ASYNC_CONTEXT_PRIMITIVES = _asyncio(("Lock", "Semaphore", "BoundedSemaphore", "C
 WAIT = "asyncio.wait"
 GATHER = "asyncio.gather"
 AS_COMPLETED = "asyncio.as_completed"
+AS_COMPLETED_YIELDS_INPUTS_SINCE = (3, 13)
+"""`async for` over `as_completed()` yields the input futures and tasks themselves (a coroutine
+input: the task wrapping it) from 3.13; before, `as_completed()` has no `__aiter__`. A plain `for`
+yields new coroutines in every version, which are never any of the inputs."""
 WAIT_RETURN_EARLY = _asyncio(("FIRST_COMPLETED", "FIRST_EXCEPTION"))
 """`asyncio.wait(return_when=...)` values that leave tasks pending."""
 

@@ -135,6 +135,29 @@ def test_value_definitions_and_reads() -> None:
     assert [b.name for b in sem.bindings_in(sem.module_scope)] == ["loop", "f", "r", "asyncio"]
 
 
+def test_called_definition() -> None:
+    sem = _sem(
+        """
+        async def fetch(url):
+            return url
+
+        class Crawler:
+            async def page(self, url):
+                return url
+
+            async def crawl(self, other):
+                fetch(1); self.page(2); other.page(3); self.missing(4)
+
+        fetch = fetch
+        """
+    )
+    calls = sorted((n for n in sem.nodes() if isinstance(n, cst.Call)), key=sem.order)
+    found = [sem.called_definition(c.func) for c in calls]
+    assert found[0] is None  # `fetch` is bound twice: which def runs is not known
+    assert found[1] is not None and found[1].name.value == "page"
+    assert found[2:] == [None, None]  # an unknown receiver, a method the class lacks
+
+
 def test_bindings_compare_by_name_and_scope() -> None:
     sem = _sem("x = 1\ndef f():\n    return x + x\n")
     first, second = (sem.binding(n) for n in _reads(sem, "x"))

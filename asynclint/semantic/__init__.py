@@ -15,7 +15,7 @@ grouped by what it answers:
 - syntax predicates: `descendants`, `suspends`, `suspends_in`, `handler_types`, `single_index`,
   `jumps_out`, `always_raises`;
 - callees (`Callee`: coroutine / plain / unknown): `callee_kind`, `is_coroutine_call`,
-  `is_future_call`;
+  `is_future_call`, `called_definition`;
 - fix building blocks: `module_attribute`, `awaited`, `removed_statement`, `parse_expression`,
   `parse_statement`, `parse_small_statement`, `code_for`, `without_codes`.
 
@@ -172,6 +172,18 @@ class Semantic:
                             return None
                         values.append(node.value)
         return values
+
+    def called_definition(self, func: Any) -> Any:
+        """The `def` that calling `func` runs, when this module says which: a name bound only by
+        that `def`, or `self.name`/`cls.name` in a method of the class that defines `name` itself
+        (bases are not searched). None otherwise."""
+        if isinstance(func, cst.Name):
+            binding = self.binding(func)
+            return binding.function if binding is not None else None
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            klass = callees.class_of_receiver(self._model, func.value)
+            return Binding(func.attr.value, klass).function if klass is not None else None
+        return None
 
     def import_targets_of(self, binding: Binding) -> set[str]:
         """What an import-only binding is imported as, normalized (`{"typing.Any"}`); empty when

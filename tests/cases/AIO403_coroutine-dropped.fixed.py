@@ -7,7 +7,15 @@ async def notify(user):
 
 
 def log(value):
-    return value
+    print(value)
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def report(value):
+    return log(value) or run(value)
 
 
 async def flagged(user):
@@ -17,6 +25,46 @@ async def flagged(user):
     if checked:
         log(checked)
     forgotten = notify(user)  # error: AIO403
+
+
+async def fetch_profile(user):
+    await asyncio.sleep(0)
+    return {"name": user, "tags": []}
+
+
+async def plain_uses(user):
+    profile = fetch_profile(user)  # error: AIO403
+    if profile is None:
+        return None
+    return profile["name"]
+
+
+async def more_plain_uses(user):
+    profile = fetch_profile(user)  # error: AIO403
+    for tag in profile:
+        print(tag)
+    tags = fetch_profile(user)  # error: AIO403
+    names = [t for t in tags] + len(tags)
+    looked_up = fetch_profile(user)  # error: AIO403
+    return looked_up.get("name"), names
+
+
+async def plain_uses_near_misses(user, cache):
+    named = fetch_profile(user)
+    label = named.__qualname__
+    kept = fetch_profile(user)
+    cache[user] = {"pending": kept}
+    keyed = fetch_profile(user)
+    cache[keyed] = user
+    yielded = fetch_profile(user)
+    await asyncio.gather(yielded)
+    spread = fetch_profile(user)
+    log(*spread)
+    ran = fetch_profile(user)
+    run(ran)
+    reported = fetch_profile(user)
+    report(reported)
+    return label, named
 
 
 async def near_misses(user, tg: asyncio.TaskGroup, run_later):
@@ -55,3 +103,17 @@ class LoopSubclass:
         # Near miss: a loop subclass schedules the coroutine through its own create_task.
         serve = self._serve(conn)
         self.create_task(serve)
+
+
+class Auth:
+    async def flow(self, request):
+        # An async generator, which the callee oracle takes for a coroutine function.
+        yield request
+
+
+async def drive(auth: Auth, request):
+    # Near miss (httpx's _send_handling_auth): the async generator protocol says what it is.
+    flow = auth.flow(request)
+    first = await flow.__anext__()
+    await flow.aclose()
+    return first

@@ -54,6 +54,62 @@ async def shares_its_line(urls):
     return results
 
 
+class Crawler:
+    def __init__(self, urls):
+        self.urls = urls
+
+    async def fetch(self, i, url):
+        await asyncio.sleep(0)
+        return i, url.upper()
+
+    async def page(self, url):
+        await asyncio.sleep(0)
+        return Page(url)
+
+    async def score(self, i, url):
+        await asyncio.sleep(0)
+        return len(url), i
+
+    async def crawl(self):
+        results = await asyncio.gather(*(self.fetch(i, url) for i, url in enumerate(self.urls)))
+        results.sort()  # error: AIO501
+        return results
+
+    async def pages(self):
+        pages = await asyncio.gather(*[self.page(url) for url in self.urls])
+        return sorted(pages, key=lambda p: self.urls.index(p.url))  # error: AIO501
+
+    async def scored(self):
+        # Near miss: the method returns the index second; the sort orders by the score first.
+        results = await asyncio.gather(*(self.score(i, url) for i, url in enumerate(self.urls)))
+        results.sort()
+        return results
+
+
+class Page:
+    def __init__(self, url):
+        self.url = url
+
+
+async def page(url):
+    await asyncio.sleep(0)
+    return Page(url)
+
+
+async def lookup_without_index(urls):
+    tasks = [asyncio.create_task(page(u)) for u in urls]
+    pages = await asyncio.gather(*tasks)
+    pages.sort(key=lambda p: urls.index(p.url))  # error: AIO501
+    return pages
+
+
+async def lookup_near_misses(urls, others):
+    pages = await asyncio.gather(*(page(u) for u in urls))
+    by_other = sorted(pages, key=lambda p: others.index(p.url))
+    constant = sorted(pages, key=lambda p: urls.index(urls[0]))
+    return by_other, constant
+
+
 # Near misses: sorting by something the coroutines computed, or not by position.
 async def by_score(urls):
     results = await asyncio.gather(*(score(i, url) for i, url in enumerate(urls)))

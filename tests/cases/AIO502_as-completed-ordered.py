@@ -1,5 +1,6 @@
 # Lint-and-fix case file for AIO502: every unannotated line asserts silence.
 import asyncio
+import concurrent.futures
 import itertools
 
 
@@ -41,6 +42,65 @@ async def appended(a, b, urls):
 async def with_timeout(urls):
     sizes = [await f for f in asyncio.as_completed([size(u) for u in urls], timeout=5)]  # error: AIO502
     return list(zip(urls, sizes))
+
+
+async def looked_up_by_key(urls):
+    tasks = {asyncio.create_task(size(u)): u for u in urls}
+    for fut in asyncio.as_completed(tasks):
+        url = tasks[fut]  # error: AIO502
+        print(url, await fut)
+
+
+async def looked_up_by_identity(urls):
+    tasks = {u: asyncio.create_task(size(u)) for u in urls}
+    for fut in asyncio.as_completed(tasks.values()):
+        url = next(k for k, v in tasks.items() if v is fut)  # error: AIO502
+        print(url, await fut)
+
+
+async def looked_up_in_a_loop(urls):
+    tasks = {u: asyncio.create_task(size(u)) for u in urls}
+    for fut in asyncio.as_completed(list(tasks.values())):
+        for url, task in tasks.items():
+            if fut == task:  # error: AIO502
+                print(url, await fut)
+
+
+class Pool:
+    async def drain(self):
+        for fut in asyncio.as_completed(self.pending):
+            if fut in self.pending:  # error: AIO502
+                self.pending.remove(fut)
+            await fut
+
+
+async def removed(pending):
+    for fut in asyncio.as_completed(pending):
+        pending.discard(fut)  # error: AIO502
+        await fut
+
+
+# Near misses: the lookup goes by the result, another container, or `async for` (3.13+:
+# it yields the inputs themselves).
+async def lookup_near_misses(urls, other):
+    tasks = {asyncio.create_task(named(u)): u for u in urls}
+    for fut in asyncio.as_completed(tasks):
+        url, n = await fut
+        print(tasks.get(url), other[fut], fut in other, n)
+    for fut in asyncio.as_completed(tasks):
+        fut = await fut
+        print(tasks[fut])
+    for fut in asyncio.as_completed([size(u) for u in urls]):
+        print(await fut)
+    async for fut in asyncio.as_completed(tasks):
+        print(tasks[fut])
+
+
+def threads(pool, urls):
+    # Near miss: concurrent.futures.as_completed yields the futures it was given.
+    futures = {pool.submit(len, u): u for u in urls}
+    for fut in concurrent.futures.as_completed(futures):
+        print(futures[fut], fut.result())
 
 
 # Near misses: results that carry their own key, or only counted.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import AS_COMPLETED
+from asynclint.asyncio_api import AS_COMPLETED, AS_COMPLETED_YIELDS_INPUTS_SINCE
 from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
@@ -25,10 +25,19 @@ class AsCompletedOrdered(Rule):
     Not reported: results that carry their own key (`name, size = await fut`) and are used
     through it.
 
+    Also reported, at the lookup: in `for fut in asyncio.as_completed(tasks):`, looking `fut` up
+    among the inputs (`tasks[fut]`, `tasks.pop(fut)`, `fut in tasks`, `next(k for k, v in
+    tasks.items() if v is fut)`, `if task == fut` in a loop over `tasks`). A plain `for` yields
+    new coroutines in every Python version, never one of the inputs, so the lookup never matches
+    (`KeyError`, `ValueError`, `None`). From Python 3.13, `async for` over `as_completed()`
+    yields the input futures and tasks themselves; that is not reported.
+
     ## Why is this bad?
     `as_completed()` yields awaitables in the order the work *finishes*, not the order it was
     given. Pairing by position attributes each result to the wrong input as soon as one
-    finishes out of order, silently.
+    finishes out of order, silently. And what a plain `for` gets is a new awaitable for "the
+    next one to finish" (unlike `concurrent.futures.as_completed()`, which yields its inputs),
+    so mapping it back to its input by identity fails.
 
     ## Example
     ```python
@@ -63,13 +72,20 @@ class AsCompletedOrdered(Rule):
     are now all available at once instead of one by one, and the first error propagates the same
     way while the other awaitables keep running. No fix with `timeout=`, or where results are used
     inside the loop.
+
+    For a lookup, when the target is Python 3.13 or later, the loop is in a coroutine and the
+    inputs are a container built once from task or future calls (`{asyncio.create_task(...): u
+    for u in urls}`): unsafe, `for` becomes `async for`, which yields the input tasks, so the
+    lookup now matches and the code after it runs for the first time; `await fut` still gives
+    the result, and a `timeout=` now raises from the loop header instead of from `await fut`.
+    No fix otherwise (coroutine inputs come back wrapped in new tasks).
     """
 
     CODE = "AIO502"
     NAME = "as-completed-ordered"
     SINCE = "0.4.0"
     TRIGGERS = (("as_completed",),)
-    MESSAGE = "`asyncio.as_completed()` yields in completion order, not in input order"
+    MESSAGE = "`asyncio.as_completed()` {what}"
     FIX = FixFacts(
         title="Collect the results with `asyncio.gather()`, which keeps input order",
         availability=FixAvailability.SOMETIMES,
@@ -84,16 +100,20 @@ class AsCompletedOrdered(Rule):
         if isinstance(call, cst.Call):
             called = self.sem.qualified_name(call.func)
             if called == "builtins.zip" and self._zipped_with_inputs(call, arg):
-                self.report(node)
+                self.report(node, what=_COMPLETION_ORDER)
             elif called == "builtins.enumerate" and self._index_addresses(call):
-                self.report(node)
+                self.report(node, what=_COMPLETION_ORDER)
+            return
+        lookup = self._lookup_among_inputs(node)
+        if lookup is not None:
+            self.report(lookup, fix=self._async_for_fix(node), what=_NEVER_MATCHES)
             return
         collected = self._collected(node)
         if collected is None:
             return
         results, statement = collected
         if self._used_by_position(results, statement):
-            self.report(node, fix=self._fix(node, statement))
+            self.report(node, fix=self._fix(node, statement), what=_COMPLETION_ORDER)
 
     # -- uses ------------------------------------------------------------------------------
     def _zipped_with_inputs(self, zipped: cst.Call, own: Any) -> bool:
@@ -195,6 +215,134 @@ class AsCompletedOrdered(Rule):
                 return True
         return False
 
+    # -- looking the yielded awaitable up among the inputs --------------------------------
+    def _lookup_among_inputs(self, call: cst.Call) -> Any:
+        """In `for fut in as_completed(tasks):`, the first lookup of `fut` among `tasks` (by
+        identity or equality: `tasks[fut]`, `tasks.pop(fut)`, `fut in tasks`, `v is fut` over
+        `tasks.items()`), which can never match: a plain `for` yields new coroutines."""
+        loop = self.sem.parent(call)
+        if not isinstance(loop, cst.For) or loop.iter is not call or loop.asynchronous is not None:
+            return None
+        if not isinstance(loop.target, cst.Name) or len(call.args) < 1 or call.args[0].keyword or call.args[0].star:
+            return None
+        inputs = self._container(call.args[0].value)
+        if inputs is None:
+            return None
+        name = loop.target.value
+        reads = []
+        for node in self.sem.descendants(loop.body):
+            if isinstance(node, cst.Name) and node.value == name:
+                if self.sem.is_store(node):
+                    return None  # `fut` rebound in the body: later reads may be anything
+                if self.sem.is_reference(node):
+                    reads.append(node)
+        return next((read for read in reads if self._looks_up(read, inputs, loop)), None)
+
+    def _container(self, expression: Any) -> str | None:
+        """The source of the container `expression` goes over: `tasks` for `tasks`,
+        `tasks.values()`, `list(tasks)`; None for anything else (a literal, a comprehension)."""
+        while isinstance(expression, cst.Call):
+            func = expression.func
+            if isinstance(func, cst.Attribute) and func.attr.value in _VIEWS and not expression.args:
+                expression = func.value
+            elif self.sem.qualified_name(func) in _COPIES and len(expression.args) == 1:
+                expression = expression.args[0].value
+            else:
+                return None
+        if isinstance(expression, cst.Name) or (
+            isinstance(expression, cst.Attribute) and isinstance(expression.value, cst.Name)
+        ):
+            return self.sem.code_for(expression)
+        return None
+
+    def _looks_up(self, read: Any, inputs: str, loop: cst.For) -> bool:
+        parent = self.sem.parent(read)
+        code = self.sem.code_for
+        if isinstance(parent, cst.Index):
+            subscript = self.sem.parent(self.sem.parent(parent))
+            return (
+                isinstance(subscript, cst.Subscript)
+                and self.sem.single_index(subscript) is read
+                and code(subscript.value) == inputs
+            )
+        if isinstance(parent, cst.Arg) and parent.keyword is None and not parent.star:
+            called = self.sem.parent(parent)
+            func = called.func if isinstance(called, cst.Call) else None
+            return (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in _LOOKUP_METHODS
+                and called.args[0] is parent
+                and self._container(func.value) == inputs
+            )
+        if isinstance(parent, cst.Comparison) and parent.left is read and len(parent.comparisons) == 1:
+            target = parent.comparisons[0]
+            if isinstance(target.operator, (cst.In, cst.NotIn)):
+                return self._container(target.comparator) == inputs
+            return self._compared_with_input(target.comparator, inputs, loop)
+        if isinstance(parent, cst.ComparisonTarget) and parent.comparator is read:
+            comparison = self.sem.parent(parent)
+            if len(comparison.comparisons) == 1:
+                return self._compared_with_input(comparison.left, inputs, loop)
+        return False
+
+    def _compared_with_input(self, other: Any, inputs: str, loop: cst.For) -> Any:
+        """`v is fut` / `v == fut` where `v` is a target of a loop or comprehension over the inputs
+        (inside the `as_completed` loop)."""
+        if not isinstance(other, cst.Name):
+            return False
+        comparison = self.sem.parent(other)
+        if isinstance(comparison, cst.ComparisonTarget):
+            comparison = self.sem.parent(comparison)
+        operator = comparison.comparisons[0].operator
+        if not isinstance(operator, (cst.Is, cst.IsNot, cst.Equal, cst.NotEqual)):
+            return False
+        for ancestor in self.sem.ancestors(other):
+            if ancestor is loop:
+                return False
+            over = [ancestor] if isinstance(ancestor, cst.For) else []
+            if isinstance(ancestor, (cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp)):
+                for_in: Any = ancestor.for_in
+                while for_in is not None:
+                    over.append(for_in)
+                    for_in = for_in.inner_for_in
+            for each in over:
+                targets = each.target.elements if isinstance(each.target, cst.Tuple) else [each.target]
+                if any(isinstance(t, cst.Element) and _is_name(t.value, other.value) for t in targets) or (
+                    _is_name(each.target, other.value)
+                ):
+                    return self._container(each.iter) == inputs
+        return False
+
+    def _async_for_fix(self, call: cst.Call) -> Any:
+        """From 3.13, `async for` yields the inputs themselves, so the lookup matches when they are
+        futures or tasks (a coroutine input comes back as a new task: no fix)."""
+        loop = self.sem.parent(call)
+        if self.sem.target_at(loop) < AS_COMPLETED_YIELDS_INPUTS_SINCE or self.sem.enclosing_coroutine(loop) is None:
+            return None
+        if self.sem.in_generator_expression(loop) or not self._holds_futures(call.args[0].value):
+            return None
+        return self.make_fix(
+            Safety.UNSAFE,
+            [(loop, loop.with_changes(asynchronous=cst.Asynchronous()))],
+            title="Iterate with `async for`, which yields the input tasks (Python 3.13+)",
+        )
+
+    def _holds_futures(self, expression: Any) -> bool:
+        """Is the container built once from task or future calls (`{asyncio.create_task(...): x}`)?"""
+        while isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute):
+            expression = expression.func.value  # `tasks.keys()`
+        if not isinstance(expression, cst.Name):
+            return False
+        binding = self.sem.binding(expression)
+        value = binding.value if binding is not None else None
+        if isinstance(value, cst.DictComp):
+            return self.sem.is_future_call(value.key)
+        if isinstance(value, (cst.ListComp, cst.SetComp)):
+            return self.sem.is_future_call(value.elt)
+        if isinstance(value, (cst.List, cst.Set)):
+            return bool(value.elements) and all(self.sem.is_future_call(e.value) for e in value.elements)
+        return False
+
     # -- fix -------------------------------------------------------------------------------
     def _fix(self, call: cst.Call, statement: Any) -> Any:
         if len(call.args) != 1 or call.args[0].keyword is not None or call.args[0].star:
@@ -221,3 +369,15 @@ class AsCompletedOrdered(Rule):
         if statement.body.header.comment is not None:  # keep the `for` line's comment
             line = line.with_changes(trailing_whitespace=statement.body.header)
         return self.make_fix(Safety.UNSAFE, [(statement, line)], imports=imports)
+
+
+_COMPLETION_ORDER = "yields in completion order, not in input order"
+_NEVER_MATCHES = "yields new awaitables, not its inputs: this lookup never matches"
+_VIEWS = frozenset({"values", "keys", "items", "copy"})
+_COPIES = frozenset({"builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset", "builtins.sorted"})
+_LOOKUP_METHODS = frozenset({"get", "pop", "index", "remove", "discard", "count", "setdefault"})
+"""Container methods that look their first argument up by equality (identity for futures)."""
+
+
+def _is_name(node: Any, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name

@@ -18,10 +18,11 @@ class GatherReordered(Rule):
     Reports `results.sort()` and `sorted(results)` in the function that got `results` from
     `await asyncio.gather(...)`, when the sort key is the submission position: each gathered call
     is handed the `enumerate()` or `range()` index of a comprehension, the (same-module) coroutine
-    returns that index in a tuple, and the sort orders by that tuple element (no key: the first
-    one; `key=lambda r: r[0]`; `key=operator.itemgetter(0)`); or the key looks the input's
-    position up (`key=lambda r: urls.index(r[1])`). Sorting by anything the coroutine computed
-    (a score, a size, a name) is not reported.
+    or method (`self.fetch(i, url)`) returns that index in a tuple, and the sort orders by that
+    tuple element (no key: the first one; `key=lambda r: r[0]`; `key=operator.itemgetter(0)`); or
+    the key looks the result's input up among the inputs the comprehension went over
+    (`key=lambda r: urls.index(r[1])`, `key=lambda page: urls.index(page.url)`), with or without an
+    index. Sorting by anything the coroutine computed (a score, a size, a name) is not reported.
 
     ## Why is this bad?
     `asyncio.gather()` returns its results in the order of its arguments, however the tasks
@@ -94,8 +95,8 @@ class GatherReordered(Rule):
         self.report(node, fix=self._fix(node, results, key))
 
     # -- what was gathered -----------------------------------------------------------------
-    def _gathered_calls(self, results: cst.Name, sort: cst.Call) -> tuple[cst.Call, str, Any] | None:
-        """(the gathered call, the index variable it gets, the inputs enumerated) or None."""
+    def _gathered_calls(self, results: cst.Name, sort: cst.Call) -> tuple[cst.Call, str | None, Any] | None:
+        """(the gathered call, the index variable it gets or None, the inputs iterated) or None."""
         function = self.sem.enclosing_function(results)
         binding = self.sem.binding(results)
         if function is None or binding is None or binding.scope is not function:
@@ -126,6 +127,9 @@ class GatherReordered(Rule):
             return None
         index = self._index_variable(source.for_in)
         if index is None:
+            # `for url in urls`: no position is handed on, but a key can still look it up.
+            if isinstance(source.for_in.target, cst.Name):
+                return element, None, source.for_in.iter
             return None
         return element, index[0], index[1]
 
@@ -149,11 +153,11 @@ class GatherReordered(Rule):
         return None
 
     # -- the sort key ----------------------------------------------------------------------
-    def _sorts_by_position(self, key: Any, call: cst.Call, index: str, inputs: Any) -> bool:
+    def _sorts_by_position(self, key: Any, call: cst.Call, index: str | None, inputs: Any) -> bool:
         if key is not None and self._looks_up_position(key, inputs):
             return True
         element = self._key_element(key)
-        if element is None:
+        if element is None or index is None:
             return False
         position = self._argument_position(call, index)
         if position is None:
@@ -186,11 +190,20 @@ class GatherReordered(Rule):
             return False
         body = key.body
         code = self.sem.code_for
-        return (
+        if not (
             isinstance(body, cst.Call)
             and isinstance(body.func, cst.Attribute)
             and body.func.attr.value == "index"
             and code(body.func.value) == code(inputs)
+            and len(key.params.params) == 1
+        ):
+            return False
+        # The looked-up value comes from the result (`urls.index(r.url)`), not a constant.
+        param = key.params.params[0].name.value
+        return any(
+            isinstance(node, cst.Name) and node.value == param
+            for arg in body.args
+            for node in (arg.value, *self.sem.descendants(arg.value))
         )
 
     @staticmethod
@@ -202,15 +215,14 @@ class GatherReordered(Rule):
 
     def _returned_parameter(self, call: cst.Call, position: int | str, element: int) -> bool:
         """Does the coroutine `call` calls return, at tuple `element`, the parameter at `position`?"""
-        if not isinstance(call.func, cst.Name):
-            return False
-        binding = self.sem.binding(call.func)
-        definition = binding.function if binding is not None else None
+        definition = self.sem.called_definition(call.func)
         if definition is None:
             return False
         if definition.asynchronous is None or definition.decorators:
             return False
         params = list(definition.params.posonly_params) + list(definition.params.params)
+        if isinstance(call.func, cst.Attribute):
+            params = params[1:]  # `self.fetch(i, url)`: the method's first parameter is `self`
         if isinstance(position, int):
             if position >= len(params):
                 return False

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from asynclint.asyncio_api import RUNNER_METHODS, RUNNERS
 from asynclint.rule import Rule
-from asynclint.semantic import Callee
+from asynclint.rules.unawaited._uses import hands_on
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -20,7 +19,13 @@ class CoroutineDropped(Rule):
     awaits `name`, returns or yields it, stores it (in an attribute, a container, another name),
     hands it to something that can run it (an asyncio scheduling API, a coroutine function, any
     callable asynclint does not know), or uses it from a nested function. Handing it only to plain
-    functions of the project or to builtins such as `print` does not count: they do not run it.
+    functions of the project or to builtins such as `print` does not count: they do not run it,
+    unless this module shows the function handing its parameter on in turn (`def run(coro):
+    return asyncio.run(coro)`).
+    Neither does using it only as a plain value, as if it were the result: testing, comparing
+    (`if page is None:`), formatting, arithmetic, subscripting (`page["title"]`), a plain `for`,
+    or an attribute coroutine objects do not have (`page.items()`; `close()` and the `cr_*`
+    attributes are deliberate).
 
     ## Why is this bad?
     The coroutine's body never runs, so whatever it was meant to do silently does not happen;
@@ -75,27 +80,6 @@ class CoroutineDropped(Rule):
             return
         if self.sem.used_in_nested_scope(binding):
             return  # a closure keeps it
-        if any(self._hands_on(read) for read in binding.reads):
+        if any(hands_on(self.sem, read) for read in binding.reads):
             return
         self.report(target, name=self.sem.dotted_name(node.value.func) or "...", var=name)
-
-    def _hands_on(self, read: Any) -> bool:
-        """Does this read of the coroutine's name await, keep or pass it on?"""
-        parent = self.sem.parent(read)
-        if isinstance(parent, cst.Arg):
-            call = self.sem.parent(parent)
-            if not isinstance(call, cst.Call):
-                return True
-            if self.sem.qualified_name(call.func) in RUNNERS:
-                return True
-            if isinstance(call.func, cst.Attribute) and call.func.attr.value in RUNNER_METHODS:
-                return True  # `self.create_task(coro)` on a loop subclass, `tasks.ensure_future(coro)`
-            kind = self.sem.callee_kind(call.func)
-            return kind is not Callee.PLAIN  # a coroutine function or an unknown callable may run it
-        if isinstance(parent, cst.Comparison | cst.ComparisonTarget | cst.UnaryOperation | cst.BooleanOperation):
-            return False
-        if isinstance(parent, (cst.If, cst.While, cst.Assert)) and parent.test is read:
-            return False
-        if isinstance(parent, cst.FormattedStringExpression):
-            return False
-        return True  # awaited, returned, yielded, stored, an attribute used, anything else: not dropped
