@@ -13,3 +13,8 @@ class Proxy:
     async def borrow(self, pool):
         with (await pool) as connection:
             return connection
+
+
+# A comment on the dead `yield` goes with it: unsafe.
+async def commented():
+    return 1

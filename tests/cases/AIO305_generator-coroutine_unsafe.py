@@ -16,3 +16,10 @@ class Proxy:
     def borrow(self, pool):
         with (yield from pool) as connection:
             return connection
+
+
+# A comment on the dead `yield` goes with it: unsafe.
+@asyncio.coroutine  # error: AIO305
+def commented():
+    return 1
+    yield  # makes this a generator for @asyncio.coroutine
