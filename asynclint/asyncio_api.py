@@ -256,6 +256,13 @@ POLICY_APIS = _asyncio(
 )
 """The event loop policy system, deprecated in 3.14 (a `loop_factory` replaces it)."""
 TO_THREAD_SINCE = (3, 9)
+# The third-party `async-timeout` package, kept beside asyncio's own facts: since 3.11 asyncio
+# has the same context managers, and AIO310 moves code onto them.
+ASYNC_TIMEOUT_SINCE = (3, 11)
+ASYNC_TIMEOUT_FUNCTIONS = {"async_timeout.timeout": "timeout", "async_timeout.timeout_at": "timeout_at"}
+"""`async_timeout` context managers -> the asyncio function (3.11) taking the same delay or deadline."""
+ASYNC_TIMEOUT_LOOP_PARAMETER = "loop"
+"""async-timeout before 4.0 took `loop=` (it could only be the running loop: any other raised on entry)."""
 
 # ------------------------------------------------------------------------ blocking calls
 BLOCKING_SLEEP = "time.sleep"
