@@ -205,6 +205,8 @@ UNGROUPED_EXCEPTIONS = frozenset(
 # ------------------------------------------------------------ deprecated and removed APIs
 COROUTINE_DECORATOR = "asyncio.coroutine"
 """`@asyncio.coroutine`: deprecated in 3.8, removed in 3.11."""
+GENERATOR_TYPES = frozenset({"typing.Generator", "collections.abc.Generator"})
+"""`Generator[Y, S, R]`, how a generator-based coroutine was annotated: `async def` says only `R`."""
 LOOP_PARAMETER_REMOVED_IN = (3, 10)
 """The Python that removed the `loop=` parameter of `LOOP_PARAMETER_APIS` (deprecated in 3.8)."""
 LOOP_PARAMETER_APIS = _asyncio(

@@ -128,3 +128,22 @@ def pong(transport):
 
 pong = coroutine(pong)  # error: AIO305
 alias = asyncio.coroutine(ping)  # error: AIO305
+
+
+# No yield at all: @asyncio.coroutine awaited a returned awaitable, so the fix awaits it.
+async def delegate_known(delay):
+    if delay:
+        return await asyncio.sleep(delay)
+    return await asyncio.ensure_future(native())
+
+
+async def plain_values(flag):
+    if flag:
+        return None
+    return [flag], (flag == 1)
+
+
+# Unknown whether it is awaitable: `return await` is unsafe.
+@asyncio.coroutine  # error: AIO305
+def delegate_unknown(reader):
+    return reader.read()

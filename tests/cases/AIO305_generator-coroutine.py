@@ -141,3 +141,24 @@ def pong(transport):
 
 pong = coroutine(pong)  # error: AIO305
 alias = asyncio.coroutine(ping)  # error: AIO305
+
+
+# No yield at all: @asyncio.coroutine awaited a returned awaitable, so the fix awaits it.
+@asyncio.coroutine  # error: AIO305
+def delegate_known(delay):
+    if delay:
+        return asyncio.sleep(delay)
+    return asyncio.ensure_future(native())
+
+
+@asyncio.coroutine  # error: AIO305
+def plain_values(flag):
+    if flag:
+        return None
+    return [flag], (flag == 1)
+
+
+# Unknown whether it is awaitable: `return await` is unsafe.
+@asyncio.coroutine  # error: AIO305
+def delegate_unknown(reader):
+    return reader.read()

@@ -23,3 +23,9 @@ class Proxy:
 def commented():
     return 1
     yield  # makes this a generator for @asyncio.coroutine
+
+
+# No yield, and the value returned is not known to be awaitable: `return await`, unsafe.
+@asyncio.coroutine  # error: AIO305
+def delegate(reader):
+    return reader.read()

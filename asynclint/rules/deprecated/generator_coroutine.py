@@ -3,7 +3,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import ASYNC_CONTEXT_PRIMITIVES, COROUTINE_DECORATOR
+from asynclint.asyncio_api import ASYNC_CONTEXT_PRIMITIVES, COROUTINE_DECORATOR, GENERATOR_TYPES
 from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
@@ -54,7 +54,14 @@ class GeneratorCoroutine(Rule):
     is dropped: one after a `return`, `raise`, `break` or `continue` of its block, or an
     `if False:` (or `if 0:`) holding only such lines (unsafe when a comment sits on it, as the
     comment goes too). `f = asyncio.coroutine(f)` right after `def f` in the same block is fixed
-    as the decorator is, and the assignment removed; other calls (a lambda) get no fix. The
+    as the decorator is, and the assignment removed; other calls (a lambda) get no fix. A body
+    with no `yield` at all returned its value through the decorator, which awaited it when it
+    was awaitable: `return x` becomes `return await x`, safe when `x` is a call known to give a
+    coroutine or a future, unsafe otherwise (`await` fails on a value that is not awaitable);
+    literals, displays and comparisons are returned as they are. A return annotation
+    `Generator[Y, S, R]` (`typing` or `collections.abc`) becomes `R`, in modules and in their
+    `.pyi` stubs (collected beside them; a stub's `...` body has nothing else to convert); a
+    string annotation is kept, and makes the fix unsafe. The
     decorator goes, `def` becomes `async def` and each `yield from x` becomes `await x`
     (parenthesized where precedence needs it); `with (yield from lock):` becomes `async with
     lock:` when `lock` is known to be an asyncio `Lock`, `Semaphore`, `BoundedSemaphore` or
@@ -155,14 +162,44 @@ class GeneratorCoroutine(Rule):
                 # `with (yield from pool) as conn:`: `with (await pool) as conn:` is the same
                 # protocol (pool.__await__ gives a context manager), as long as pool still has it.
                 safety = Safety.UNSAFE
+        awaited: dict[Any, Any] = {}
+        if not yields and not dead:
+            # No generator at all: `@asyncio.coroutine` awaited what the function returned when it
+            # was awaitable (a future, a coroutine) and passed anything else through.
+            for statement in _own_returns(node.body):
+                value = statement.value
+                if value is None or isinstance(value, _plain_values()) or _is_constant_name(value):
+                    continue
+                awaited[statement] = self.sem.awaited(value, value)
+                if not (self.sem.is_coroutine_call(value) or self.sem.is_future_call(value)):
+                    safety = Safety.UNSAFE  # `await` raises TypeError if it is not awaitable after all
+        returns, unused = self._native_returns(node)
+        if returns is not None and isinstance(returns.annotation, (cst.SimpleString, cst.ConcatenatedString)):
+            safety = Safety.UNSAFE  # a string annotation is kept: it may name the Generator still
         replacement = node.with_changes(
             decorators=[d for d in node.decorators if d is not decorator],
             asynchronous=node.asynchronous or cst.Asynchronous(),
-            body=node.body.visit(_await_instead_of_yield_from(async_withs, dead)),
+            body=node.body.visit(_await_instead_of_yield_from(async_withs, dead, awaited)),
+            returns=returns,
         )
-        dropped = self.sem.import_of(self.sem.root_name(reference))
+        dropped = [self.sem.import_of(self.sem.root_name(e)) for e in (reference, *unused)]
         edits = [(node, replacement), *extra]
-        return self.make_fix(safety, edits, drop_imports=(dropped,) if dropped else ())
+        return self.make_fix(safety, edits, drop_imports=tuple(d for d in dropped if d is not None))
+
+    def _native_returns(self, node: cst.FunctionDef) -> tuple[Any, list[Any]]:
+        """`-> Generator[Y, S, R]` (in a module or its `.pyi` stub) becomes `-> R`: a native
+        coroutine's annotation names only what it returns. Also the expressions that go with it
+        (their imports may be left unused); other annotations stay."""
+        returns = node.returns
+        annotation = returns.annotation if returns is not None else None
+        if returns is None or not isinstance(annotation, cst.Subscript):
+            return returns, []
+        if self.sem.qualified_name(annotation.value) not in GENERATOR_TYPES:
+            return returns, []
+        parts: list[Any] = [element.slice for element in annotation.slice]
+        if len(parts) != 3 or not all(isinstance(part, cst.Index) for part in parts):
+            return returns, []
+        return returns.with_changes(annotation=parts[2].value), [annotation.value, parts[0].value, parts[1].value]
 
     def _is_async_primitive(self, expression: Any) -> bool:
         """Is `expression` known to hold an asyncio Lock, Semaphore or Condition?"""
@@ -234,6 +271,47 @@ def _is_pass_line(statement: Any) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and all(isinstance(s, cst.Pass) for s in statement.body)
 
 
+def _own_returns(body: Any) -> list[Any]:
+    """The `return` statements of a function body, not of functions or classes nested in it."""
+    found: list[Any] = []
+    todo = [body]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, cst.Return):
+            found.append(node)
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        todo.extend(node.children)
+    return found
+
+
+@functools.cache
+def _plain_values() -> tuple[type, ...]:
+    """Expressions whose value is never awaitable (literals, displays, comparisons)."""
+    return (
+        cst.Integer,
+        cst.Float,
+        cst.Imaginary,
+        cst.SimpleString,
+        cst.ConcatenatedString,
+        cst.FormattedString,
+        cst.Tuple,
+        cst.List,
+        cst.Dict,
+        cst.Set,
+        cst.ListComp,
+        cst.SetComp,
+        cst.DictComp,
+        cst.GeneratorExp,
+        cst.Comparison,
+        cst.Lambda,
+    )
+
+
+def _is_constant_name(value: Any) -> bool:
+    return isinstance(value, cst.Name) and value.value in ("None", "True", "False")
+
+
 def _own_withs(body: Any) -> list[Any]:
     """The plain `with` statements of a function body, not of functions or classes nested in it."""
     found: list[Any] = []
@@ -290,12 +368,18 @@ def _transformer_class() -> type:
     class AwaitInsteadOfYieldFrom(cst.CSTTransformer):
         """`yield from x` -> `await x` in one function body, nested functions and classes left alone;
         the given `with (yield from lock):` statements become `async with lock:`, the given dead
-        `yield` lines (and `if False: yield`) go."""
+        `yield` lines (and `if False: yield`) go, the given `return x` become `return await x`."""
 
-        def __init__(self, async_withs: set[Any], dead: set[Any]) -> None:
+        def __init__(self, async_withs: set[Any], dead: set[Any], awaited: dict[Any, Any]) -> None:
             super().__init__()
             self.async_withs = async_withs
             self.dead = dead
+            self.awaited = awaited
+
+        def leave_Return(self, original: Any, updated: Any) -> Any:
+            if original not in self.awaited:
+                return updated
+            return updated.with_changes(value=self.awaited[original])
 
         def leave_IndentedBlock(self, original: Any, updated: Any) -> Any:
             if not any(s in self.dead for s in original.body):
@@ -338,5 +422,5 @@ def _transformer_class() -> type:
     return AwaitInsteadOfYieldFrom
 
 
-def _await_instead_of_yield_from(async_withs: set[Any], dead: set[Any]) -> Any:
-    return _transformer_class()(async_withs, dead)
+def _await_instead_of_yield_from(async_withs: set[Any], dead: set[Any], awaited: dict[Any, Any]) -> Any:
+    return _transformer_class()(async_withs, dead, awaited)
