@@ -237,6 +237,9 @@ LOOP_PARAMETER_APIS = _asyncio(
 TASK_CLASSMETHODS_REMOVED_IN = (3, 9)
 TASK_CLASSMETHODS = {"asyncio.Task.all_tasks": "all_tasks", "asyncio.Task.current_task": "current_task"}
 """`asyncio.Task.all_tasks()`/`current_task()` (removed in 3.9) -> the module function's name."""
+JOINABLE_QUEUE_REMOVED_IN = (3, 5)
+JOINABLE_QUEUE = {"asyncio.JoinableQueue": "Queue"}
+"""`asyncio.JoinableQueue`, an alias of `Queue` (which has `join()` since 3.4.4), removed in 3.5."""
 TIMEOUT_ERROR_ALIAS_SINCE = (3, 11)
 TIMEOUT_ERROR_ALIASES = frozenset({"asyncio.TimeoutError"})
 TIMEOUT_ERROR_MODULES = frozenset({"asyncio", "asyncio.exceptions"})
