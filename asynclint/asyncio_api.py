@@ -53,6 +53,11 @@ NEEDS_RUNNING_LOOP = _asyncio(("create_task", "get_running_loop", "current_task"
 RUN = "asyncio.run"
 SET_EVENT_LOOP = "asyncio.set_event_loop"
 GET_EVENT_LOOP = "asyncio.get_event_loop"
+TEST_CASE = "unittest.TestCase"
+"""A plain `unittest.TestCase` runs its fixtures with no event loop running (not
+`IsolatedAsyncioTestCase`, whose runner has set its loop by then)."""
+TEST_FIXTURE_METHODS = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass"})
+TEST_MODULE_FIXTURES = frozenset({"setUpModule", "tearDownModule"})
 NEW_EVENT_LOOP = "asyncio.new_event_loop"
 
 # ----------------------------------------------------------------------------- callbacks

@@ -33,14 +33,14 @@ def future_argument():
     loop.run_until_complete(asyncio.gather(main(), main()))
 
 
-# A helper and a test's setUp that run with no loop of their own (hummingbot's tests).
+# A helper and a test's setUp (reported itself) that run with no loop of their own (hummingbot's tests).
 def callback():
     return asyncio.get_event_loop()
 
 
 class TestClient(unittest.TestCase):
     def setUp(self):
-        self.loop = asyncio.get_event_loop()
+        self.loop = asyncio.get_event_loop()  # error: AIO303
 
     def test_ping(self):
         self.assertEqual(self.loop.run_until_complete(main()), 1)

@@ -3,7 +3,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import GET_EVENT_LOOP, LOOP_CLEANUP, NEW_EVENT_LOOP, SET_EVENT_LOOP
+from asynclint.asyncio_api import (
+    GET_EVENT_LOOP,
+    LOOP_CLEANUP,
+    NEW_EVENT_LOOP,
+    SET_EVENT_LOOP,
+    TEST_CASE,
+    TEST_FIXTURE_METHODS,
+    TEST_MODULE_FIXTURES,
+)
 from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
@@ -30,7 +38,11 @@ class LegacyLoopDriver(Rule):
     In sync code, reports `asyncio.get_event_loop()` or `asyncio.new_event_loop()` whose loop
     is then driven with `run_until_complete(...)` (and usually closed), including the one-liner
     `asyncio.get_event_loop().run_until_complete(main())`. Also reports `get_event_loop()` at
-    module level whatever it is used for. A `new_event_loop()` that is never driven with
+    module level whatever it is used for, and in the fixtures of a plain `unittest.TestCase`
+    (`setUp`, `tearDown`, `setUpClass`, `tearDownClass`, and `setUpModule`/`tearDownModule`),
+    which unittest calls with no event loop running (not in `IsolatedAsyncioTestCase`, whose
+    runner has set its loop by then; other sync functions and `__init__` may run inside a loop,
+    and are not reported). A `new_event_loop()` that is never driven with
     `run_until_complete` (a loop for a background thread, `run_forever`) is not reported, nor is
     code under `if sys.version_info < (3, 10):`.
 
@@ -124,9 +136,33 @@ class LegacyLoopDriver(Rule):
         uses = self._uses(statement) if statement is not None else None
         if uses is not None and uses.runs and not (qualified == NEW_EVENT_LOOP and uses.other):
             return (None if uses.other else self._driver_fix(statement, uses)), None
-        if qualified == GET_EVENT_LOOP and self.sem.enclosing_function(node) is None:
+        if qualified != GET_EVENT_LOOP:
+            return None
+        function = self.sem.enclosing_function(node)
+        if function is None:
             return None, "`asyncio.get_event_loop()` without a running loop is deprecated (an error from Python 3.14)"
+        fixture = self._test_fixture(function.node)
+        if fixture is not None:
+            message = (
+                f"`asyncio.get_event_loop()` in `{fixture}`, which runs with no event loop running: deprecated"
+                " (an error from Python 3.14 unless a loop was set)"
+            )
+            return None, message
         return None
+
+    def _test_fixture(self, function: Any) -> str | None:
+        """The name of a plain `unittest` fixture (`setUp` of a `TestCase`, `setUpModule`) that
+        `function` is, else None: unittest calls them with no event loop running."""
+        if not isinstance(function, cst.FunctionDef) or function.asynchronous is not None:
+            return None
+        name = function.name.value
+        owner = self.sem.scope_of(function)
+        if owner.kind == "module":
+            return name if name in TEST_MODULE_FIXTURES else None
+        if owner.kind != "class" or name not in TEST_FIXTURE_METHODS:
+            return None
+        bases = getattr(owner.node, "bases", ())
+        return name if any(self.sem.resolves_to(base.value, TEST_CASE) for base in bases) else None
 
     def _loop_needed_later(self, node: cst.Call) -> bool:
         """Does this module call `get_event_loop()` outside a coroutine anywhere else, in code
