@@ -119,6 +119,8 @@ RUNNERS = _asyncio(
     )
 )
 """asyncio APIs that run, schedule or inspect a coroutine handed to them (it is not dropped)."""
+RUN_AS_COROUTINE = RUNNERS - _asyncio(("iscoroutine", "timeout"))
+"""The `RUNNERS` that run what they are given as a coroutine (a generator handed to one is one)."""
 RUNNER_METHODS = frozenset(
     {
         "create_task",

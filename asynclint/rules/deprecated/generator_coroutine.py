@@ -3,7 +3,13 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import ASYNC_CONTEXT_PRIMITIVES, COROUTINE_DECORATOR, GENERATOR_TYPES
+from asynclint.asyncio_api import (
+    ASYNC_CONTEXT_PRIMITIVES,
+    COROUTINE_DECORATOR,
+    GENERATOR_TYPES,
+    RUN_AS_COROUTINE,
+    RUNNER_METHODS,
+)
 from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
@@ -18,8 +24,12 @@ class GeneratorCoroutine(Rule):
     ## What it does
     Reports the `@asyncio.coroutine` decorator (however `asyncio` or `coroutine` was imported),
     and `asyncio.coroutine(...)` called as a function (`f = asyncio.coroutine(f)`,
-    `side_effect=asyncio.coroutine(lambda: value)`). Code under `if sys.version_info < (3, 11):`
-    only runs where the decorator exists and is not reported.
+    `side_effect=asyncio.coroutine(lambda: value)`). Also reports undecorated generators used
+    as coroutines: one whose `yield from` takes a call known to make a native coroutine (a
+    `TypeError: cannot 'yield from' a coroutine object in a non-coroutine generator`), or whose
+    call is handed to asyncio to run (`ensure_future(f())`, `loop.run_until_complete(f())`,
+    `asyncio.wait([f()])`: asyncio stops accepting generators in 3.12). Code under
+    `if sys.version_info < (3, 11):` only runs where the decorator exists and is not reported.
 
     ## Why is this bad?
     Generator-based coroutines were deprecated in 3.8 and removed in 3.11: on 3.11 and later the
@@ -54,7 +64,10 @@ class GeneratorCoroutine(Rule):
     is dropped: one after a `return`, `raise`, `break` or `continue` of its block, or an
     `if False:` (or `if 0:`) holding only such lines (unsafe when a comment sits on it, as the
     comment goes too). `f = asyncio.coroutine(f)` right after `def f` in the same block is fixed
-    as the decorator is, and the assignment removed; other calls (a lambda) get no fix. A body
+    as the decorator is, and the assignment removed; other calls (a lambda) get no fix. An
+    undecorated generator is converted the same way only when this module uses it, and only as
+    a coroutine: every use is a call handed to asyncio to run, awaited, or taken by `yield from`
+    in an `@asyncio.coroutine` function (a method, or a name also used otherwise: no fix). A body
     with no `yield` at all returned its value through the decorator, which awaited it when it
     was awaitable: `return x` becomes `return await x`, safe when `x` is a call known to give a
     coroutine or a future, unsafe otherwise (`await` fails on a value that is not awaitable);
@@ -92,6 +105,62 @@ class GeneratorCoroutine(Rule):
                 fix = self._fix(node, decorator, decorator.decorator)
                 self.report(decorator, fix=fix, func=node.name.value)
                 return
+        if node.asynchronous is None and not node.decorators:
+            self._undecorated(node)
+
+    def _undecorated(self, node: cst.FunctionDef) -> None:
+        """A plain generator used as a coroutine: its `yield from` takes a native coroutine (a
+        `TypeError` in a generator that is not a coroutine), or it is called to be run by asyncio
+        (`ensure_future(f())`, `loop.run_until_complete(f())`: generators are refused from 3.12)."""
+        targets = [y.value.item for y in _own_yields(node.body) if isinstance(y.value, cst.From)]
+        if not targets:
+            return
+        awaits_coroutine = any(self.sem.is_coroutine_call(t) for t in targets)
+        scope = self.sem.scope_of(node)
+        binding = self.sem.binding_in(scope, node.name.value) if scope.kind != "class" else None
+        uses = [self._use(read) for read in self.sem.reads_of(binding)] if binding is not None else []
+        if "wrapped" in uses or (not awaits_coroutine and "runner" not in uses):
+            return
+        how = "does `yield from` a coroutine" if awaits_coroutine else "is run as a coroutine"
+        message = f"Generator `{node.name.value}` {how} without `@asyncio.coroutine`: use `async def`"
+        fix = None
+        # Converted only when the module uses it as nothing but a coroutine, and at least once.
+        if binding is not None and binding.assigned_once and uses and all(u != "other" for u in uses):
+            fix = self._fix(node, None, None)
+        self.report(node.name, fix=fix, message=message)
+
+    def _use(self, read: Any) -> str:
+        """How a read of a generator function's name uses it: "runner" (its call is handed to
+        asyncio to run), "await" (awaited, or `yield from` in an `@asyncio.coroutine`),
+        "wrapped" (`asyncio.coroutine(f)`), "other"."""
+        call = self.sem.parent(read)
+        argument = self.sem.parent(call) if isinstance(call, cst.Arg) else None
+        if isinstance(argument, cst.Call) and self.sem.resolves_to(argument.func, COROUTINE_DECORATOR):
+            return "wrapped"  # `f = asyncio.coroutine(f)`: reported (and fixed) there
+        if not isinstance(call, cst.Call) or call.func is not read:
+            return "other"
+        holder = self.sem.parent(call)
+        if isinstance(holder, cst.Element):  # `asyncio.wait([f(), g()])`
+            holder = self.sem.parent(self.sem.parent(holder))
+        if isinstance(holder, cst.Arg) and holder.keyword is None:
+            runner = self.sem.parent(holder)
+            func = runner.func if isinstance(runner, cst.Call) else None
+            if func is not None and (
+                self.sem.qualified_name(func) in RUN_AS_COROUTINE
+                or (isinstance(func, cst.Attribute) and func.attr.value in RUNNER_METHODS)
+            ):
+                return "runner"
+            return "other"
+        if isinstance(holder, cst.Await):
+            return "await"
+        if isinstance(holder, cst.From):
+            function = self.sem.enclosing_function(holder)
+            definition = function.node if function is not None else None
+            if isinstance(definition, cst.FunctionDef) and any(
+                self.sem.resolves_to(d.decorator, COROUTINE_DECORATOR) for d in definition.decorators
+            ):
+                return "await"
+        return "other"
 
     def visit_Call(self, node: cst.Call) -> None:
         # `f = asyncio.coroutine(f)` or `asyncio.coroutine(lambda: value)`: the same removed
@@ -182,7 +251,7 @@ class GeneratorCoroutine(Rule):
             body=node.body.visit(_await_instead_of_yield_from(async_withs, dead, awaited)),
             returns=returns,
         )
-        dropped = [self.sem.import_of(self.sem.root_name(e)) for e in (reference, *unused)]
+        dropped = [self.sem.import_of(self.sem.root_name(e)) for e in (reference, *unused) if e is not None]
         edits = [(node, replacement), *extra]
         return self.make_fix(safety, edits, drop_imports=tuple(d for d in dropped if d is not None))
 
