@@ -53,6 +53,11 @@ NEEDS_RUNNING_LOOP = _asyncio(("create_task", "get_running_loop", "current_task"
 RUN = "asyncio.run"
 SET_EVENT_LOOP = "asyncio.set_event_loop"
 GET_EVENT_LOOP = "asyncio.get_event_loop"
+TEST_CASE = "unittest.TestCase"
+"""A plain `unittest.TestCase` runs its fixtures with no event loop running (not
+`IsolatedAsyncioTestCase`, whose runner has set its loop by then)."""
+TEST_FIXTURE_METHODS = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass"})
+TEST_MODULE_FIXTURES = frozenset({"setUpModule", "tearDownModule"})
 NEW_EVENT_LOOP = "asyncio.new_event_loop"
 
 # ----------------------------------------------------------------------------- callbacks
@@ -114,6 +119,8 @@ RUNNERS = _asyncio(
     )
 )
 """asyncio APIs that run, schedule or inspect a coroutine handed to them (it is not dropped)."""
+RUN_AS_COROUTINE = RUNNERS - _asyncio(("iscoroutine", "timeout"))
+"""The `RUNNERS` that run what they are given as a coroutine (a generator handed to one is one)."""
 RUNNER_METHODS = frozenset(
     {
         "create_task",
@@ -216,6 +223,8 @@ UNGROUPED_EXCEPTIONS = frozenset(
 # ------------------------------------------------------------ deprecated and removed APIs
 COROUTINE_DECORATOR = "asyncio.coroutine"
 """`@asyncio.coroutine`: deprecated in 3.8, removed in 3.11."""
+GENERATOR_TYPES = frozenset({"typing.Generator", "collections.abc.Generator"})
+"""`Generator[Y, S, R]`, how a generator-based coroutine was annotated: `async def` says only `R`."""
 LOOP_PARAMETER_REMOVED_IN = (3, 10)
 """The Python that removed the `loop=` parameter of `LOOP_PARAMETER_APIS` (deprecated in 3.8)."""
 LOOP_PARAMETER_APIS = _asyncio(
@@ -246,6 +255,9 @@ LOOP_PARAMETER_APIS = _asyncio(
 TASK_CLASSMETHODS_REMOVED_IN = (3, 9)
 TASK_CLASSMETHODS = {"asyncio.Task.all_tasks": "all_tasks", "asyncio.Task.current_task": "current_task"}
 """`asyncio.Task.all_tasks()`/`current_task()` (removed in 3.9) -> the module function's name."""
+JOINABLE_QUEUE_REMOVED_IN = (3, 5)
+JOINABLE_QUEUE = {"asyncio.JoinableQueue": "Queue"}
+"""`asyncio.JoinableQueue`, an alias of `Queue` (which has `join()` since 3.4.4), removed in 3.5."""
 TIMEOUT_ERROR_ALIAS_SINCE = (3, 11)
 TIMEOUT_ERROR_ALIASES = frozenset({"asyncio.TimeoutError"})
 TIMEOUT_ERROR_MODULES = frozenset({"asyncio", "asyncio.exceptions"})
@@ -267,6 +279,13 @@ POLICY_APIS = _asyncio(
 )
 """The event loop policy system, deprecated in 3.14 (a `loop_factory` replaces it)."""
 TO_THREAD_SINCE = (3, 9)
+# The third-party `async-timeout` package, kept beside asyncio's own facts: since 3.11 asyncio
+# has the same context managers, and AIO310 moves code onto them.
+ASYNC_TIMEOUT_SINCE = (3, 11)
+ASYNC_TIMEOUT_FUNCTIONS = {"async_timeout.timeout": "timeout", "async_timeout.timeout_at": "timeout_at"}
+"""`async_timeout` context managers -> the asyncio function (3.11) taking the same delay or deadline."""
+ASYNC_TIMEOUT_LOOP_PARAMETER = "loop"
+"""async-timeout before 4.0 took `loop=` (it could only be the running loop: any other raised on entry)."""
 
 # ------------------------------------------------------------------------ blocking calls
 BLOCKING_SLEEP = "time.sleep"

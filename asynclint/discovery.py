@@ -1,4 +1,6 @@
-"""Which files a run looks at: directories walked for `*.py`, without running anything the tree names.
+"""Which files a run looks at: directories walked for `*.py` and `*.pyi` (stubs: a migration that
+turns `@asyncio.coroutine` functions into `async def` changes the stub that declares them too),
+without running anything the tree names.
 
 Discovery never runs git or any other program: git runs whatever `core.fsmonitor` a tree's
 `.git/config` names, so asking git would let a tarball or a shared folder run commands as whoever
@@ -24,6 +26,9 @@ from dataclasses import dataclass, field
 
 from asynclint.config import Settings, parts_below
 from asynclint.source import read_file
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+"""What a walk collects: modules and their stubs."""
 
 
 @dataclass
@@ -481,7 +486,7 @@ class _Walker:
                 is_file = not link and not is_dir and entry.is_file(follow_symlinks=False)
             except OSError:
                 continue
-            if name == ".git" or not (link or is_dir or (is_file and name.endswith(".py"))):
+            if name == ".git" or not (link or is_dir or (is_file and name.endswith(PYTHON_SUFFIXES))):
                 continue  # FIFOs, sockets, devices, and files that are not Python
             from_root = (*place.from_root, name) if place.from_root is not None else None
             if self.settings.excludes((*place.names, name), from_root):
@@ -509,7 +514,7 @@ class _Walker:
             return  # a dangling link
         real = os.path.realpath(path)
         inside = self.inside_given(real)
-        if stat.S_ISREG(info.st_mode) and name.endswith(".py"):
+        if stat.S_ISREG(info.st_mode) and name.endswith(PYTHON_SUFFIXES):
             if inside or self.follow_symlinks:
                 found.append((path, real))
             else:

@@ -241,6 +241,25 @@ class Semantic:
     def resolves_to(self, node: Any, *qualified: str) -> bool:
         return names.qualified_name(self._model, node) in qualified
 
+    def calls_outside_coroutines(self, qualified: str) -> list[Any]:
+        """The calls of `qualified` in this module that no `async def` directly holds (module
+        level, plain functions, lambdas), in source order; one pass over the module per name."""
+        cache: dict[str, list[Any]] = self.__dict__.setdefault("_calls_outside_coroutines", {})
+        found = cache.get(qualified)
+        if found is None:
+            last = qualified.rsplit(".", 1)[-1]
+            found = []
+            for node in self.nodes():
+                if not isinstance(node, cst.Call):
+                    continue
+                tail = node.func.attr if isinstance(node.func, cst.Attribute) else node.func
+                if not (isinstance(tail, cst.Name) and tail.value == last):
+                    continue  # cheap before the name lookups
+                if self.enclosing_coroutine(node) is None and names.qualified_name(self._model, node.func) == qualified:
+                    found.append(node)
+            cache[qualified] = found
+        return found
+
     def module_alias(self, module: str, at: Any) -> tuple[str | None, bool]:
         """How code at `at` can refer to `module`: (name, needs an import); (None, False) if taken."""
         return names.module_alias(self._model, module, at)

@@ -10,13 +10,19 @@ async def main():
 
 
 def one_liner():
-    return asyncio.run(main())  # error: AIO303
+    return asyncio.get_event_loop().run_until_complete(main())  # error: AIO303
 
 
 def driver():
     # make a loop
-    print("start")
-    result = asyncio.run(main())
+    loop = asyncio.new_event_loop()  # error: AIO303
+    asyncio.set_event_loop(loop)
+    try:
+        print("start")
+        result = loop.run_until_complete(main())
+        loop.run_until_complete(loop.shutdown_asyncgens())
+    finally:
+        loop.close()
     return result
 
 
@@ -28,17 +34,6 @@ def several_runs():
     loop.close()
 
 
-def signal_handlers():
-    loop = asyncio.get_event_loop()  # error: AIO303
-    loop.add_signal_handler(2, print)
-    loop.run_until_complete(main())
-
-
-def future_argument():
-    loop = asyncio.get_event_loop()  # error: AIO303
-    loop.run_until_complete(asyncio.gather(main(), main()))
-
-
 def handled_after():
     loop = asyncio.new_event_loop()
     loop.run_until_complete(main())
@@ -46,15 +41,12 @@ def handled_after():
 
 
 # Near misses: a loop for a background thread, a running loop, the modern entry points.
+# (Drivers without a fix and plain get_event_loop() calls: AIO303_legacy-loop-driver_loop-needed-later.)
 def background():
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     return loop
-
-
-def callback():
-    return asyncio.get_event_loop()
 
 
 async def in_coroutine():
@@ -74,7 +66,10 @@ else:
     asyncio.run(main())
 
 if __name__ == "__main__":
+    loop = asyncio.get_event_loop()  # error: AIO303
     try:
-        asyncio.run(main())
+        loop.run_until_complete(main())
     except KeyboardInterrupt:
         pass
+    finally:
+        loop.close()

@@ -34,17 +34,6 @@ def several_runs():
     loop.close()
 
 
-def signal_handlers():
-    loop = asyncio.get_event_loop()  # error: AIO303
-    loop.add_signal_handler(2, print)
-    loop.run_until_complete(main())
-
-
-def future_argument():
-    loop = asyncio.get_event_loop()  # error: AIO303
-    loop.run_until_complete(asyncio.gather(main(), main()))
-
-
 def handled_after():
     loop = asyncio.new_event_loop()
     loop.run_until_complete(main())
@@ -52,15 +41,12 @@ def handled_after():
 
 
 # Near misses: a loop for a background thread, a running loop, the modern entry points.
+# (Drivers without a fix and plain get_event_loop() calls: AIO303_legacy-loop-driver_loop-needed-later.)
 def background():
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     return loop
-
-
-def callback():
-    return asyncio.get_event_loop()
 
 
 async def in_coroutine():

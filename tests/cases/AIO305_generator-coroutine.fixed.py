@@ -1,7 +1,7 @@
 # Lint-and-fix case file for AIO305: every unannotated line asserts silence.
 import asyncio
 import sys
-from asyncio import sleep
+from asyncio import coroutine, sleep
 
 
 async def fetch(delay, a, b):
@@ -68,3 +68,82 @@ class Guarded:
     def borrowed(self):
         with (yield from self._pool) as connection:
             return connection
+
+
+# The old idiom: a bare `yield` that never runs, there only to make the function a generator.
+async def cached(cache, key):
+    return cache[key]
+
+
+async def maybe(flag):
+    if flag:
+        return (await sleep(0, result=flag))
+    return None
+
+
+async def only_dead():
+    pass
+
+
+# Near misses, reported without a fix: the bare `yield` can run, so these are real generators.
+@asyncio.coroutine  # error: AIO305
+def live_yield(flag):
+    if flag:
+        return 1
+    yield
+
+
+@asyncio.coroutine  # error: AIO305
+def guarded_yield(debug):
+    if debug:
+        yield
+
+
+@asyncio.coroutine  # error: AIO305
+def false_with_else():
+    if False:
+        yield
+    else:
+        yield
+
+
+@asyncio.coroutine  # error: AIO305
+def dead_value():
+    return 1
+    yield 2
+
+
+# Called instead of applied.
+async def ping(transport):
+    await sleep(0)
+    return transport
+
+
+side_effect = asyncio.coroutine(lambda: 1)  # error: AIO305
+
+
+def pong(transport):
+    yield transport
+
+
+pong = coroutine(pong)  # error: AIO305
+alias = asyncio.coroutine(ping)  # error: AIO305
+
+
+# No yield at all: @asyncio.coroutine awaited a returned awaitable, so the fix awaits it.
+async def delegate_known(delay):
+    if delay:
+        return await asyncio.sleep(delay)
+    return await asyncio.ensure_future(native())
+
+
+async def plain_values(flag):
+    if flag:
+        return None
+    return [flag], (flag == 1)
+
+
+# Unknown whether it is awaitable: `return await` is unsafe.
+@asyncio.coroutine  # error: AIO305
+def delegate_unknown(reader):
+    return reader.read()

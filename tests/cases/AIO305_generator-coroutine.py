@@ -72,3 +72,93 @@ class Guarded:
     def borrowed(self):
         with (yield from self._pool) as connection:
             return connection
+
+
+# The old idiom: a bare `yield` that never runs, there only to make the function a generator.
+@asyncio.coroutine  # error: AIO305
+def cached(cache, key):
+    return cache[key]
+    yield
+
+
+@asyncio.coroutine  # error: AIO305
+def maybe(flag):
+    if False:
+        yield
+    if flag:
+        return (yield from sleep(0, result=flag))
+        yield
+    return None
+
+
+@asyncio.coroutine  # error: AIO305
+def only_dead():
+    if 0:
+        yield
+
+
+# Near misses, reported without a fix: the bare `yield` can run, so these are real generators.
+@asyncio.coroutine  # error: AIO305
+def live_yield(flag):
+    if flag:
+        return 1
+    yield
+
+
+@asyncio.coroutine  # error: AIO305
+def guarded_yield(debug):
+    if debug:
+        yield
+
+
+@asyncio.coroutine  # error: AIO305
+def false_with_else():
+    if False:
+        yield
+    else:
+        yield
+
+
+@asyncio.coroutine  # error: AIO305
+def dead_value():
+    return 1
+    yield 2
+
+
+# Called instead of applied.
+def ping(transport):
+    yield from sleep(0)
+    return transport
+
+
+ping = asyncio.coroutine(ping)  # error: AIO305
+side_effect = asyncio.coroutine(lambda: 1)  # error: AIO305
+
+
+def pong(transport):
+    yield transport
+
+
+pong = coroutine(pong)  # error: AIO305
+alias = asyncio.coroutine(ping)  # error: AIO305
+
+
+# No yield at all: @asyncio.coroutine awaited a returned awaitable, so the fix awaits it.
+@asyncio.coroutine  # error: AIO305
+def delegate_known(delay):
+    if delay:
+        return asyncio.sleep(delay)
+    return asyncio.ensure_future(native())
+
+
+@asyncio.coroutine  # error: AIO305
+def plain_values(flag):
+    if flag:
+        return None
+    return [flag], (flag == 1)
+
+
+# Unknown whether it is awaitable: `return await` is unsafe.
+@asyncio.coroutine  # error: AIO305
+def delegate_unknown(reader):
+    return reader.read()

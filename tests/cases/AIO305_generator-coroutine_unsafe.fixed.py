@@ -13,3 +13,13 @@ class Proxy:
     async def borrow(self, pool):
         with (await pool) as connection:
             return connection
+
+
+# A comment on the dead `yield` goes with it: unsafe.
+async def commented():
+    return 1
+
+
+# No yield, and the value returned is not known to be awaitable: `return await`, unsafe.
+async def delegate(reader):
+    return await reader.read()

@@ -16,3 +16,16 @@ class Proxy:
     def borrow(self, pool):
         with (yield from pool) as connection:
             return connection
+
+
+# A comment on the dead `yield` goes with it: unsafe.
+@asyncio.coroutine  # error: AIO305
+def commented():
+    return 1
+    yield  # makes this a generator for @asyncio.coroutine
+
+
+# No yield, and the value returned is not known to be awaitable: `return await`, unsafe.
+@asyncio.coroutine  # error: AIO305
+def delegate(reader):
+    return reader.read()

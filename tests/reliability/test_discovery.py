@@ -345,3 +345,12 @@ def test_a_directory_named_that_git_ignores_is_walked_with_its_own_rules_only(tm
     (nested / "y.gen.py").write_text(DANGLING)
     (tmp_path / "src" / "z.gen.py").write_text(DANGLING)
     assert discovery.collect_files([str(tmp_path / "src")]).files == [str(nested / "y.gen.py")]
+
+
+def test_stubs_are_collected_beside_their_modules(tmp_path: Path) -> None:
+    # A migration changes the `.pyi` that declares a module's coroutines as well as the module.
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    for name in ("__init__.py", "__init__.pyi", "notes.txt", "mod.pyc", "mod.pyi~"):
+        (pkg / name).write_text("")
+    assert sorted(discovery.collect_files([str(pkg)]).files) == [str(pkg / "__init__.py"), str(pkg / "__init__.pyi")]

@@ -3,7 +3,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import GET_EVENT_LOOP, LOOP_CLEANUP, NEW_EVENT_LOOP, SET_EVENT_LOOP
+from asynclint.asyncio_api import (
+    GET_EVENT_LOOP,
+    LOOP_CLEANUP,
+    NEW_EVENT_LOOP,
+    SET_EVENT_LOOP,
+    TEST_CASE,
+    TEST_FIXTURE_METHODS,
+    TEST_MODULE_FIXTURES,
+)
 from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
@@ -30,7 +38,11 @@ class LegacyLoopDriver(Rule):
     In sync code, reports `asyncio.get_event_loop()` or `asyncio.new_event_loop()` whose loop
     is then driven with `run_until_complete(...)` (and usually closed), including the one-liner
     `asyncio.get_event_loop().run_until_complete(main())`. Also reports `get_event_loop()` at
-    module level whatever it is used for. A `new_event_loop()` that is never driven with
+    module level whatever it is used for, and in the fixtures of a plain `unittest.TestCase`
+    (`setUp`, `tearDown`, `setUpClass`, `tearDownClass`, and `setUpModule`/`tearDownModule`),
+    which unittest calls with no event loop running (not in `IsolatedAsyncioTestCase`, whose
+    runner has set its loop by then; other sync functions and `__init__` may run inside a loop,
+    and are not reported). A `new_event_loop()` that is never driven with
     `run_until_complete` (a loop for a background thread, `run_forever`) is not reported, nor is
     code under `if sys.version_info < (3, 10):`.
 
@@ -73,10 +85,12 @@ class LegacyLoopDriver(Rule):
     `set_event_loop(loop)`, `loop.close()` (and a `try`/`finally` it leaves empty) and
     `run_until_complete(loop.shutdown_asyncgens())` go, and the call becomes `asyncio.run(...)`.
     Several calls become one `with asyncio.Runner() as runner:` block, offered when the target is
-    3.11 or newer and the calls sit in one block. Beware: `asyncio.run` leaves the thread with no
-    current event loop, where the old driver left one set, so a later `asyncio.get_event_loop()`
-    outside a coroutine (another driver left as it is, a helper, a test suite's fixtures) then
-    raises `RuntimeError`; check for such calls before applying the fix.
+    3.11 or newer and the calls sit in one block. `asyncio.run` (and `Runner`) leave the thread
+    with no current event loop, where the old driver left one set, so a later
+    `asyncio.get_event_loop()` outside a coroutine then raises `RuntimeError`: no fix is offered
+    when the module has another such call (another driver, a `setUp`, a helper), even one that
+    might run first. Calls in other modules (a test suite's shared fixtures or helpers) are not
+    seen: check for them before applying the fix.
     """
 
     CODE = "AIO303"
@@ -91,11 +105,25 @@ class LegacyLoopDriver(Rule):
     )
 
     def visit_Call(self, node: cst.Call) -> None:
+        found = self._finding(node)
+        if found is None:
+            return
+        fix, message = found
+        if fix is not None and self._loop_needed_later(node):
+            message = (
+                "Coroutine driven by hand with `run_until_complete()`; no `asyncio.run()` fix: it would"
+                " leave no event loop for this module's other `asyncio.get_event_loop()` calls"
+            )
+            fix = None
+        self.report(node, fix=fix, message=message)
+
+    def _finding(self, node: cst.Call) -> tuple[Fix | None, str | None] | None:
+        """(fix, message) when `node` is reported, else None."""
         qualified = self.sem.qualified_name(node.func)
         if qualified not in (GET_EVENT_LOOP, NEW_EVENT_LOOP) or node.args:
-            return
+            return None
         if self.sem.enclosing_coroutine(node) is not None:
-            return  # AIO302's business (and a running loop makes get_event_loop() fine)
+            return None  # AIO302's business (and a running loop makes get_event_loop() fine)
         parent = self.sem.parent(node)
         grandparent = self.sem.parent(parent) if parent is not None else None
         if (
@@ -103,15 +131,52 @@ class LegacyLoopDriver(Rule):
             and parent.attr.value == "run_until_complete"
             and isinstance(grandparent, cst.Call)
         ):
-            self.report(node, fix=self._one_liner_fix(grandparent))
-            return
+            return self._one_liner_fix(grandparent), None
         statement = self._assignment_statement(node)
         uses = self._uses(statement) if statement is not None else None
         if uses is not None and uses.runs and not (qualified == NEW_EVENT_LOOP and uses.other):
-            self.report(node, fix=None if uses.other else self._driver_fix(statement, uses))
-        elif qualified == GET_EVENT_LOOP and self.sem.enclosing_function(node) is None:
-            message = "`asyncio.get_event_loop()` without a running loop is deprecated (an error from Python 3.14)"
-            self.report(node, message=message)
+            return (None if uses.other else self._driver_fix(statement, uses)), None
+        if qualified != GET_EVENT_LOOP:
+            return None
+        function = self.sem.enclosing_function(node)
+        if function is None:
+            return None, "`asyncio.get_event_loop()` without a running loop is deprecated (an error from Python 3.14)"
+        fixture = self._test_fixture(function.node)
+        if fixture is not None:
+            message = (
+                f"`asyncio.get_event_loop()` in `{fixture}`, which runs with no event loop running: deprecated"
+                " (an error from Python 3.14 unless a loop was set)"
+            )
+            return None, message
+        return None
+
+    def _test_fixture(self, function: Any) -> str | None:
+        """The name of a plain `unittest` fixture (`setUp` of a `TestCase`, `setUpModule`) that
+        `function` is, else None: unittest calls them with no event loop running."""
+        if not isinstance(function, cst.FunctionDef) or function.asynchronous is not None:
+            return None
+        name = function.name.value
+        owner = self.sem.scope_of(function)
+        if owner.kind == "module":
+            return name if name in TEST_MODULE_FIXTURES else None
+        if owner.kind != "class" or name not in TEST_FIXTURE_METHODS:
+            return None
+        bases = getattr(owner.node, "bases", ())
+        return name if any(self.sem.resolves_to(base.value, TEST_CASE) for base in bases) else None
+
+    def _loop_needed_later(self, node: cst.Call) -> bool:
+        """Does this module call `get_event_loop()` outside a coroutine anywhere else, in code
+        that runs on the target and that no fix of this rule replaces? `asyncio.run()` (and
+        `Runner`) leave the thread with no current event loop, where the old driver left one set,
+        so such a call (another driver, a `setUp`, a helper) would then raise `RuntimeError`
+        (checked on 3.11); which runs first is not known, so any of them withholds the fix."""
+        for call in self.sem.calls_outside_coroutines(GET_EVENT_LOOP):
+            if call is node or self.sem.runs_only_below(call, self.DEPRECATED_IN or (3, 10)):
+                continue
+            other = self._finding(call)
+            if other is None or other[0] is None:
+                return True
+        return False
 
     # -- asyncio.get_event_loop().run_until_complete(main()) ------------------------------------
     def _one_liner_fix(self, call: cst.Call) -> Fix | None:
