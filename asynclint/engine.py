@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from asynclint.config import Settings
+from asynclint.layout import add_imports
 from asynclint.positions import positions
 from asynclint.registry import RegistryError, all_rules, get_rule, handler_classes
 from asynclint.rule import Diagnostic, Fix, Rule, RuleContext, Safety
@@ -549,13 +550,7 @@ def _apply(module: cst.Module, model: Model, fixes: Sequence[Fix]) -> cst.Module
     new = module.visit(Replace())
     imports = [request for fix in fixes for request in fix.imports]
     if imports:
-        from libcst.codemod import CodemodContext
-        from libcst.codemod.visitors import AddImportsVisitor
-
-        context = CodemodContext()
-        for request in dict.fromkeys(imports):
-            AddImportsVisitor.add_needed_import(context, request.module, request.obj, request.asname)
-        new = AddImportsVisitor(context).transform_module(new)
+        new = add_imports(new, imports)
     dropped = list(dict.fromkeys(request for fix in fixes for request in fix.drop_imports))
     if dropped:
         from libcst.codemod import CodemodContext

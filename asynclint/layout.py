@@ -1,0 +1,265 @@
+"""Where the code a fix adds goes, and how it is laid out: imports into the module's
+standard-library group, in isort's order, and over-long lines a fix wrote wrapped the way
+black and ruff format wrap them.  The engine calls these while it applies fixes; rules never do.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from asynclint.rule import ImportRequest
+else:
+    from asynclint._lazy import cst
+
+_STDLIB = frozenset(sys.stdlib_module_names)
+
+
+# ------------------------------------------------------------------------------ imports
+def _docstring(statement: Any) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _imports_of(statement: Any) -> list[Any] | None:
+    """The import statements of a line that holds only imports, else None."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return None
+    if all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body):
+        return list(statement.body)
+    return None
+
+
+def _from_module(node: Any) -> str | None:
+    """`from a.b import c` -> "a.b"; None for a relative import."""
+    if node.relative or node.module is None:
+        return None
+    return cst.Module([]).code_for_node(node.module)
+
+
+def _is_future(statement: Any) -> bool:
+    imports = _imports_of(statement)
+    return bool(imports) and all(
+        isinstance(s, cst.ImportFrom) and _from_module(s) == "__future__" for s in imports or ()
+    )
+
+
+def _holds_imports(statement: Any) -> bool:
+    """A `try`/`if` whose blocks import (optional dependencies, `if TYPE_CHECKING:`)."""
+    if not isinstance(statement, (cst.Try, cst.If)):
+        return False
+    blocks = [statement.body]
+    if isinstance(statement, cst.Try):
+        blocks += [h.body for h in statement.handlers]
+    elif statement.orelse is not None:
+        blocks.append(statement.orelse.body)
+    return any(
+        isinstance(block, cst.IndentedBlock) and any(_imports_of(line) for line in block.body) for block in blocks
+    )
+
+
+def _module_key(statement: Any) -> tuple[int, str] | None:
+    """(0 for `import m`, 1 for `from m import x`; m lowercased) for a one-import line whose
+    module is in the standard library, else None."""
+    imports = _imports_of(statement)
+    if not imports or len(imports) != 1:
+        return None
+    node = imports[0]
+    if isinstance(node, cst.Import):
+        names = [cst.Module([]).code_for_node(alias.name) for alias in node.names]
+        if len(names) != 1:
+            return None
+        name, kind = names[0], 0
+    else:
+        module = _from_module(node)
+        if module is None:
+            return None
+        name, kind = module, 1
+    if name.split(".")[0] not in _STDLIB or name == "__future__":
+        return None
+    return kind, name.lower()
+
+
+def _blank_before(statement: Any) -> bool:
+    return any(line.comment is None for line in statement.leading_lines)
+
+
+def _opening(body: list[Any]) -> tuple[int, int]:
+    """(first index after the docstring and `__future__` imports, end of the module's opening:
+    the statements before its first `def`, `class` or other compound statement)."""
+    start = 0
+    if body and _docstring(body[0]):
+        start = 1
+    while start < len(body) and _is_future(body[start]):
+        start += 1
+    end = start
+    while end < len(body):
+        statement = body[end]
+        if isinstance(statement, cst.SimpleStatementLine) or _holds_imports(statement):
+            end += 1
+        else:
+            break
+    return start, end
+
+
+def _asname(alias: Any) -> str | None:
+    return alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
+
+
+def _present(body: list[Any], request: ImportRequest) -> bool:
+    for statement in body:
+        for node in _imports_of(statement) or ():
+            if request.obj is None and isinstance(node, cst.Import):
+                for alias in node.names:
+                    name = cst.Module([]).code_for_node(alias.name)
+                    if name == request.module and _asname(alias) == request.asname:
+                        return True
+            elif request.obj is not None and isinstance(node, cst.ImportFrom) and _from_module(node) == request.module:
+                if isinstance(node.names, cst.ImportStar):
+                    continue
+                for alias in node.names:
+                    named = isinstance(alias.name, cst.Name) and alias.name.value == request.obj
+                    if named and _asname(alias) == request.asname:
+                        return True
+    return False
+
+
+def _member_key(name: str) -> tuple[int, str]:
+    """isort's `order-by-type`: CONSTANTS, then Classes, then functions and variables."""
+    if name.isupper() and len(name) > 1:
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    else:
+        kind = 2
+    return kind, name.lower()
+
+
+def _alias_key(alias: Any) -> tuple[int, str]:
+    return _member_key(alias.name.value if isinstance(alias.name, cst.Name) else "")
+
+
+def _merged(node: Any, request: ImportRequest) -> Any:
+    """`from m import a, c` with `b` added in sorted position (at the end when unsorted)."""
+    names = list(node.names)
+    asname = cst.AsName(name=cst.Name(request.asname)) if request.asname else None
+    new = cst.ImportAlias(name=cst.Name(request.obj or ""), asname=asname)
+    keys = [_alias_key(a) for a in names]
+    at = len(names)
+    if keys == sorted(keys):
+        key = _member_key(request.obj or "")
+        at = next((i for i, k in enumerate(keys) if k > key), len(names))
+    plain_comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    if at < len(names):
+        # The new alias takes the separator that led to the one it precedes.
+        comma = names[at - 1].comma if at > 0 else plain_comma
+        if isinstance(comma, cst.MaybeSentinel):
+            comma = plain_comma
+        if at == 0 and isinstance(names[0].comma, cst.Comma):
+            comma = names[0].comma
+        names.insert(at, new.with_changes(comma=comma))
+    else:
+        last = names[-1]
+        between = names[-2].comma if len(names) > 1 else plain_comma
+        if isinstance(between, cst.MaybeSentinel):
+            between = plain_comma
+        names[-1] = last.with_changes(comma=between)
+        names.append(new.with_changes(comma=last.comma))
+    return node.with_changes(names=names)
+
+
+def _merge_into_existing(body: list[Any], start: int, end: int, request: ImportRequest) -> bool:
+    for i in range(start, end):
+        imports = _imports_of(body[i])
+        if not imports or len(imports) != 1:
+            continue
+        node = imports[0]
+        if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+            if _from_module(node) == request.module:
+                body[i] = body[i].with_changes(body=[_merged(node, request)])
+                return True
+    return False
+
+
+def _statement_for(request: ImportRequest, config: Any) -> Any:
+    if request.obj is None:
+        code = f"import {request.module}" + (f" as {request.asname}" if request.asname else "")
+    else:
+        code = f"from {request.module} import {request.obj}" + (f" as {request.asname}" if request.asname else "")
+    return cst.parse_statement(code, config=config)
+
+
+def _with_blank_lines(statement: Any, count: int) -> Any:
+    """`statement` with at least `count` blank lines before it (its comments kept)."""
+    lines = list(statement.leading_lines)
+    blank = 0
+    for line in lines:
+        if line.comment is not None:
+            break
+        blank += 1
+    if blank >= count:
+        return statement
+    return statement.with_changes(leading_lines=[cst.EmptyLine()] * (count - blank) + lines)
+
+
+def _add_one(body: list[Any], request: ImportRequest, config: Any) -> list[Any]:
+    if _present(body, request):
+        return body
+    start, end = _opening(body)
+    if request.obj is not None and _merge_into_existing(body, start, end, request):
+        return body
+    new = _statement_for(request, config)
+    top = request.module.split(".")[0]
+    key = ((0 if request.obj is None else 1), request.module.lower()) if top in _STDLIB else None
+    # The standard-library group: the first run of adjacent one-import stdlib lines.
+    group: list[int] = []
+    for i in range(start, end):
+        if _module_key(body[i]) is not None and (not group or (i == group[-1] + 1 and not _blank_before(body[i]))):
+            group.append(i)
+        elif group:
+            break
+    if group and key is not None:
+        keys = [_module_key(body[i]) for i in group]
+        at = next((i for i, k in zip(group, keys, strict=True) if k is not None and k > key), group[-1] + 1)
+        if at == group[0]:
+            first = body[at]
+            new = new.with_changes(leading_lines=first.leading_lines)
+            body[at] = first.with_changes(leading_lines=[])
+        return [*body[:at], new, *body[at:]]
+    first_import = next((i for i in range(start, end) if _imports_of(body[i]) or _holds_imports(body[i])), None)
+    if first_import is not None:
+        # A group of its own above the other imports (third-party, first-party, optional ones).
+        first = body[first_import]
+        comments_at = next((i for i, line in enumerate(first.leading_lines) if line.comment is not None), None)
+        leading = list(first.leading_lines) if comments_at is None else list(first.leading_lines[:comments_at])
+        rest = [] if comments_at is None else list(first.leading_lines[comments_at:])
+        new = new.with_changes(leading_lines=leading)
+        body[first_import] = first.with_changes(leading_lines=[cst.EmptyLine(), *rest])
+        return [*body[:first_import], new, *body[first_import:]]
+    # No imports: after the docstring and `__future__` imports, set apart by blank lines.
+    if start > 0:
+        new = new.with_changes(leading_lines=[cst.EmptyLine()])
+    if start < len(body):
+        following = body[start]
+        compound = isinstance(following, (cst.FunctionDef, cst.ClassDef))
+        body[start] = _with_blank_lines(following, 2 if compound else 1)
+    return [*body[:start], new, *body[start:]]
+
+
+def add_imports(module: cst.Module, requests: Iterable[ImportRequest]) -> cst.Module:
+    """`module` with each requested import that it lacks: a name joins an existing `from m import`
+    line; a new line goes into the standard-library group in sorted position (after
+    `__future__`, before third-party and first-party imports), or above the other imports in a
+    group of its own, or after the docstring when the module imports nothing."""
+    body = list(module.body)
+    for request in dict.fromkeys(requests):
+        body = _add_one(body, request, module.config_for_parsing)
+    return module.with_changes(body=body)
