@@ -5,7 +5,13 @@ black and ruff format wrap them.  The engine calls these while it applies fixes;
 
 from __future__ import annotations
 
+import ast
+import difflib
+import io
+import re
 import sys
+import tokenize
+import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -263,3 +269,185 @@ def add_imports(module: cst.Module, requests: Iterable[ImportRequest]) -> cst.Mo
     for request in dict.fromkeys(requests):
         body = _add_one(body, request, module.config_for_parsing)
     return module.with_changes(body=body)
+
+
+# ------------------------------------------------------------------------------ line length
+_OPEN, _CLOSE = "([{", ")]}"
+_DIRECTIVE = re.compile(r"#\s*(noqa|type:|pragma|pylint:|fmt:|mypy:|pyright:|isort:)", re.IGNORECASE)
+
+
+def _tokens(content: str) -> list[tokenize.TokenInfo] | None:
+    """The tokens of one physical line that is complete on its own (brackets balanced, no open
+    string, no continuation), else None."""
+    try:
+        tokens = [
+            t
+            for t in tokenize.generate_tokens(io.StringIO(content).readline)
+            if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT)
+        ]
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    if any(t.start[0] != 1 or t.end[0] != 1 for t in tokens):
+        return None
+    depth = 0
+    for t in tokens:
+        if t.type == tokenize.OP and t.string in _OPEN:
+            depth += 1
+        elif t.type == tokenize.OP and t.string in _CLOSE:
+            depth -= 1
+            if depth < 0:
+                return None
+    return tokens if depth == 0 else None
+
+
+def _pairs(tokens: list[tokenize.TokenInfo]) -> list[tuple[int, int]]:
+    """Indexes (open, close) of the top-level bracket pairs, in order."""
+    pairs, stack = [], []
+    for i, t in enumerate(tokens):
+        if t.type != tokenize.OP:
+            continue
+        if t.string in _OPEN:
+            stack.append(i)
+        elif t.string in _CLOSE:
+            start = stack.pop()
+            if not stack:
+                pairs.append((start, i))
+    return pairs
+
+
+_COMPOUND = frozenset(
+    {"if", "elif", "else", "for", "while", "with", "try", "except", "finally", "def", "class", "async"}
+)
+
+
+def _several_statements(tokens: list[tokenize.TokenInfo]) -> bool:
+    """`a; b` or a compound statement with its body on the line (`if x: y`): ruff format would
+    first put each statement on a line of its own, which is more than a fix's wrap may do."""
+    depth = 0
+    compound = tokens[0].type == tokenize.NAME and tokens[0].string in _COMPOUND
+    for i, t in enumerate(tokens):
+        if t.type != tokenize.OP:
+            continue
+        if t.string in _OPEN:
+            depth += 1
+        elif t.string in _CLOSE:
+            depth -= 1
+        elif depth == 0 and (t.string == ";" or (compound and t.string == ":" and i < len(tokens) - 1)):
+            return True
+    return False
+
+
+def _items(body: str) -> list[str] | None:
+    """`body` split at its top-level commas (a trailing comma gives no empty item)."""
+    tokens = _tokens(body)
+    if tokens is None:
+        return None
+    items, depth, last = [], 0, 0
+    for t in tokens:
+        if t.type == tokenize.OP and t.string in _OPEN:
+            depth += 1
+        elif t.type == tokenize.OP and t.string in _CLOSE:
+            depth -= 1
+        elif t.type == tokenize.OP and t.string == "," and depth == 0:
+            items.append(body[last : t.start[1]].strip())
+            last = t.end[1]
+    rest = body[last:].strip()
+    if rest:
+        items.append(rest)
+    return items
+
+
+def _split(content: str, indent: str, limit: int, depth: int = 0) -> list[str] | None:
+    """`content` (a line without its indentation) as black's right-hand split writes it: the
+    last bracket pair's contents on lines of their own, one item a line (with a trailing comma)
+    when they do not fit on one; `def`/`class` lines split at their first bracket instead.
+    None when the line has no bracket to split at."""
+    if depth > 20:
+        return None
+    tokens = _tokens(content)
+    if not tokens:
+        return None
+    comment = ""
+    if tokens[-1].type == tokenize.COMMENT:
+        comment = "  " + tokens[-1].string
+        content = content[: tokens[-1].start[1]].rstrip()
+        tokens = tokens[:-1]
+    if any(t.type == tokenize.COMMENT for t in tokens) or _several_statements(tokens):
+        return None
+    pairs = [(o, c) for o, c in _pairs(tokens) if c > o + 1]
+    if not pairs:
+        return None
+    first_word = tokens[0].string if tokens[0].string != "async" or len(tokens) < 2 else tokens[1].string
+    opening, closing = pairs[0] if first_word in ("def", "class") else pairs[-1]
+    head = content[: tokens[opening].end[1]]
+    body = content[tokens[opening].end[1] : tokens[closing].start[1]].strip()
+    tail = content[tokens[closing].start[1] :] + comment
+    inner = indent + "    "
+    items = _items(body)
+    if items is None:
+        return None
+    magic_comma = body.endswith(",")
+    if not magic_comma and len(inner) + len(body) <= limit:
+        return [indent + head, inner + body, indent + tail]
+    lines = [indent + head]
+    if len(items) == 1 and not magic_comma:
+        lines += _split(body, inner, limit, depth + 1) or [inner + body]
+    else:
+        subscript = tokens[opening].string == "[" and opening > 0 and tokens[opening - 1].type in (tokenize.NAME,)
+        subscript = subscript or (
+            tokens[opening].string == "[" and opening > 0 and tokens[opening - 1].string in (")", "]")
+        )
+        for n, item in enumerate(items):
+            last = n == len(items) - 1
+            line = item + ("," if not last or not (subscript and len(items) == 1) else "")
+            if len(inner) + len(line) > limit:
+                lines += _split(line, inner, limit, depth + 1) or [inner + line]
+            else:
+                lines.append(inner + line)
+    lines.append(indent + tail)
+    return lines
+
+
+def wrap_line(line: str, limit: int) -> list[str] | None:
+    """A physical line longer than `limit` split the way black splits it, or None when it
+    cannot be (no bracket, a suppression comment that must stay on its line, tabs)."""
+    content = line.lstrip(" ")
+    indent = line[: len(line) - len(content)]
+    if "\t" in line[: len(indent) + 1] or _DIRECTIVE.search(line):
+        return None
+    return _split(content, indent, limit)
+
+
+def _same_tree(a: str, b: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.dump(ast.parse(a)) == ast.dump(ast.parse(b))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+
+
+def wrap_written(before: str, after: str, limit: int) -> str:
+    """`after` with the lines a fix wrote (those not in `before`) that are longer than `limit`
+    wrapped inside their brackets, as ruff format and black would; every other line as it was.
+    Only the layout changes: the result must parse to the same tree, else `after` is returned."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    if not any(len(line.rstrip("\r\n")) > limit for line in new):
+        return after
+    out: list[str] = []
+    wrapped = False
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, _, _, j1, j2 in matcher.get_opcodes():
+        for line in new[j1:j2]:
+            text = line.rstrip("\r\n")
+            split = wrap_line(text, limit) if tag != "equal" and len(text) > limit else None
+            if split is None:
+                out.append(line)
+                continue
+            ending = line[len(text) :] or "\n"
+            out.extend(part + ending for part in split)
+            wrapped = True
+    if not wrapped:
+        return after
+    result = "".join(out)
+    return result if _same_tree(after, result) else after
