@@ -216,6 +216,27 @@ def _with_blank_lines(statement: Any, count: int) -> Any:
     return statement.with_changes(leading_lines=[cst.EmptyLine()] * (count - blank) + lines)
 
 
+def _stdlib_group(body: list[Any], start: int, end: int) -> list[int]:
+    """The indexes of the standard-library group: the first run of adjacent one-import stdlib
+    lines, with the run of `from` lines after it when a blank line sets them apart (isort's
+    `lines_between_types = 1`, sanic's style)."""
+    group: list[int] = []
+    kinds: list[int] = []
+    for i in range(start, end):
+        key = _module_key(body[i])
+        if key is None:
+            if group:
+                break
+            continue
+        adjacent = bool(group) and i == group[-1] + 1
+        if not group or (adjacent and not _blank_before(body[i])) or (adjacent and key[0] == 1 and set(kinds) == {0}):
+            group.append(i)
+            kinds.append(key[0])
+            continue
+        break
+    return group
+
+
 def _add_one(body: list[Any], request: ImportRequest, config: Any) -> list[Any]:
     if _present(body, request):
         return body
@@ -225,17 +246,20 @@ def _add_one(body: list[Any], request: ImportRequest, config: Any) -> list[Any]:
     new = _statement_for(request, config)
     top = request.module.split(".")[0]
     key = ((0 if request.obj is None else 1), request.module.lower()) if top in _STDLIB else None
-    # The standard-library group: the first run of adjacent one-import stdlib lines.
-    group: list[int] = []
-    for i in range(start, end):
-        if _module_key(body[i]) is not None and (not group or (i == group[-1] + 1 and not _blank_before(body[i]))):
-            group.append(i)
-        elif group:
-            break
+    group = _stdlib_group(body, start, end)
     if group and key is not None:
-        keys = [_module_key(body[i]) for i in group]
-        at = next((i for i, k in zip(group, keys, strict=True) if k is not None and k > key), group[-1] + 1)
-        if at == group[0]:
+        kinds = {i: k for i in group if (k := _module_key(body[i])) is not None}
+        same = [i for i in group if kinds[i][0] == key[0]]
+        later = next((i for i in same if kinds[i] > key), None)
+        if later is not None:
+            at = later
+        elif same:
+            at = same[-1] + 1
+        else:  # the first `from` line goes after the plain imports, a plain one before the `from`s
+            at = group[-1] + 1 if key[0] == 1 else group[0]
+        starts_run = at in kinds and (at == group[0] or _blank_before(body[at]))
+        if starts_run and (at == group[0] or kinds[at][0] == key[0]):
+            # The new line opens the run: it takes the blank lines and comments before it.
             first = body[at]
             new = new.with_changes(leading_lines=first.leading_lines)
             body[at] = first.with_changes(leading_lines=[])

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from expectations import fix
+from expectations import fix, load_manifest, settings_for
 
 from asynclint.config import ConfigError, Settings, line_length_for, line_length_near, settings_from_table
 from asynclint.layout import wrap_line, wrap_written
@@ -165,13 +165,20 @@ def test_fix_wraps_at_the_project_line_length(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------ imports
-IMPORT_CASES = sorted(CASES.glob("AIO302_get-event-loop-in-coroutine_import-*.fixed.py"))
+IMPORT_CASES = sorted(CASES.glob("AIO*_import-*.fixed.py"))
+# The isort settings each case's module is written in (ruff's defaults otherwise).
+ISORT = {"AIO101_dangling-task_import-types-apart.fixed": ["--config", "lint.isort.lines-between-types = 1"]}
 
 
 @pytest.mark.parametrize("fixed", IMPORT_CASES, ids=[p.stem for p in IMPORT_CASES])
 def test_added_imports_keep_isort_clean(fixed: Path) -> None:
+    """The case module is I001/F401/E402-clean, and so is what `asynclint fix` makes of it."""
     original = fixed.with_name(fixed.name.replace(".fixed.py", ".py"))
-    for path in (original, fixed):
+    text = original.read_text()
+    settings = settings_for(load_manifest(original.with_suffix(".toml")), select=(original.name[:6],))
+    new = fix(text, settings, str(original)).new
+    assert new is not None and new != text
+    for label, code in (("before", text), ("after", new)):
         out = ruff(
             "check",
             "--isolated",
@@ -180,7 +187,8 @@ def test_added_imports_keep_isort_clean(fixed: Path) -> None:
             "I001,F401,E402",
             "--config",
             "lint.isort.known-first-party=['mypackage']",
+            *ISORT.get(fixed.stem, []),
             "-",
-            stdin=path.read_text(),
+            stdin=code,
         )
-        assert out.returncode == 0, f"{path.name}: {out.stdout}"
+        assert out.returncode == 0, f"{original.name} {label}: {out.stdout}"
