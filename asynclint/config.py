@@ -15,6 +15,7 @@ specifically than the new rule's own code.
 
 from __future__ import annotations
 
+import configparser
 import fnmatch
 import functools
 import os
@@ -159,6 +160,9 @@ class Settings:
     root: str = field(default=".", compare=False)
     """Directory that per-file-ignores patterns are relative to (the config file's)."""
     config_file: str | None = field(default=None, compare=False)
+    line_length: int | None = None
+    """`[tool.asynclint] line-length`: the limit for the lines a fix writes, over the one read
+    from the linted file's ruff, black or flake8 configuration (`line_length_near`)."""
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -304,6 +308,7 @@ _KEYS = {
     "exclude",
     "extend-exclude",
     "force-exclude",
+    "line-length",
 }
 
 
@@ -391,6 +396,11 @@ def settings_from_table(table: dict[str, Any], project: dict[str, Any], path: Pa
     for key in ("blocking-calls", "exclude", "extend-exclude"):
         if key in table:
             changes[key.replace("-", "_")] = _strings(table[key], f"{where} {key}")
+    if "line-length" in table:
+        value = table["line-length"]
+        if type(value) is not int or not 1 <= value <= 1000:
+            raise ConfigError(f"{where} line-length: expected an integer from 1 to 1000, got {value!r}")
+        changes["line_length"] = value
     for key in ("unsafe-fixes", "force-exclude"):
         if key in table:
             if not isinstance(table[key], bool):
@@ -428,6 +438,96 @@ def check_selectors(settings: Settings, where: str) -> None:
     groups += [(f"per-file-ignores {glob!r}", selectors) for glob, selectors in settings.per_file_ignores]
     for name, selectors in groups:
         validate_selectors(selectors, known, f"{where} {name}")
+
+
+DEFAULT_LINE_LENGTH = 88  # ruff's and black's
+FLAKE8_LINE_LENGTH = 79  # flake8's and pycodestyle's own default
+
+
+def _toml_quietly(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError, MemoryError):
+        return {}
+
+
+def _length(value: Any) -> int | None:
+    return value if type(value) is int and 1 <= value <= 1000 else None
+
+
+def _ini_length(path: Path) -> int | None:
+    """flake8's limit from an ini file's [flake8] section (its own default 79 when the section
+    leaves it out and keeps E501), else the [pycodestyle]/[pep8] section's; None without either."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(path.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, configparser.Error):
+        return None
+    for section in ("flake8", "pycodestyle", "pep8"):
+        if not parser.has_section(section):
+            continue
+        for key in ("max-line-length", "max_line_length"):
+            if parser.has_option(section, key):
+                try:
+                    return _length(int(parser.get(section, key).strip()))
+                except ValueError:
+                    return None
+        ignored = " ".join(parser.get(section, key, fallback="") for key in ("ignore", "extend-ignore"))
+        if section == "flake8" and not re.search(r"\bE(5|50|501)?\b", ignored):
+            return FLAKE8_LINE_LENGTH
+    return None
+
+
+def _lengths_in(directory: Path) -> list[tuple[int, str]]:
+    """The line lengths the tools configured in `directory` enforce (ruff and black default to 88)."""
+    found: list[tuple[int, str]] = []
+    for name in ("ruff.toml", ".ruff.toml"):
+        path = directory / name
+        if path.is_file():
+            value = _length(_toml_quietly(path).get("line-length"))
+            found.append((value or DEFAULT_LINE_LENGTH, name))
+            break
+    path = directory / "pyproject.toml"
+    if path.is_file():
+        tool = _toml_quietly(path).get("tool", {})
+        tool = tool if isinstance(tool, dict) else {}
+        for name in ("ruff", "black"):
+            table = tool.get(name)
+            if isinstance(table, dict) and not (name == "ruff" and found):
+                value = _length(table.get("line-length"))
+                found.append((value or DEFAULT_LINE_LENGTH, f"pyproject.toml [tool.{name}]"))
+    for name in (".flake8", "setup.cfg", "tox.ini"):
+        path = directory / name
+        if path.is_file():
+            value = _ini_length(path)
+            if value is not None:
+                found.append((value, name))
+                break
+    return found
+
+
+@functools.lru_cache(maxsize=512)
+def line_length_near(directory: str) -> tuple[int, str]:
+    """(the line length, where it comes from) for files in `directory`: the nearest directory
+    (walking up) whose ruff (`ruff.toml`, `.ruff.toml`, `[tool.ruff]`), black (`[tool.black]`) or
+    flake8 (`.flake8`, `setup.cfg`, `tox.ini`) configuration is there gives it, the smallest of
+    them when several are, so that every one of those tools stays satisfied; 88 when none is.
+    The files are read as data, never run."""
+    start = Path(directory)
+    for candidate in (start, *start.parents):
+        found = _lengths_in(candidate)
+        if found:
+            return min(found)
+    return DEFAULT_LINE_LENGTH, "default"
+
+
+def line_length_for(settings: Settings, path: str | None) -> int:
+    """The limit for lines a fix writes in the file at `path` (`[tool.asynclint] line-length` wins)."""
+    if settings.line_length is not None:
+        return settings.line_length
+    if path is None or path == "-":
+        return line_length_near(os.getcwd())[0]
+    return line_length_near(os.path.dirname(os.path.abspath(path)))[0]
 
 
 def load_settings(start: Path, config_file: Path | None = None) -> Settings:

@@ -37,7 +37,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from asynclint.config import Settings
+from asynclint.config import Settings, line_length_for
+from asynclint.layout import add_imports, wrap_written
 from asynclint.positions import positions
 from asynclint.registry import RegistryError, all_rules, get_rule, handler_classes
 from asynclint.rule import Diagnostic, Fix, Rule, RuleContext, Safety
@@ -549,13 +550,7 @@ def _apply(module: cst.Module, model: Model, fixes: Sequence[Fix]) -> cst.Module
     new = module.visit(Replace())
     imports = [request for fix in fixes for request in fix.imports]
     if imports:
-        from libcst.codemod import CodemodContext
-        from libcst.codemod.visitors import AddImportsVisitor
-
-        context = CodemodContext()
-        for request in dict.fromkeys(imports):
-            AddImportsVisitor.add_needed_import(context, request.module, request.obj, request.asname)
-        new = AddImportsVisitor(context).transform_module(new)
+        new = add_imports(new, imports)
     dropped = list(dict.fromkeys(request for fix in fixes for request in fix.drop_imports))
     if dropped:
         from libcst.codemod import CodemodContext
@@ -653,7 +648,8 @@ def _analyse(request: Request[S], text: str, source: SourceText | None, rules: S
         return Outcome(sorted(_honest(first.diagnostics, module, text, settings, path), key=_order))
     try:
         if request.finding is not None:
-            new_text, diagnostics, fixed = _fix_one(module, text, first, request.finding, path)
+            limit = line_length_for(settings, path)
+            new_text, diagnostics, fixed = _fix_one(module, text, first, request.finding, path, limit)
         else:
             new_text, diagnostics, fixed = _fix_all(module, text, first, request, rules)
     except _Reverted as reverted:
@@ -746,11 +742,12 @@ def _fix_all(
     """(text, the findings left, fixes applied) after lint -> apply until nothing changes, at most
     `MAX_PASSES` times.  Raises _Reverted."""
     original, result, fixed = text, first, 0
+    limit = line_length_for(request.settings, request.path)
     for _ in range(MAX_PASSES):
         chosen = _choose(result)
         if not chosen:
             break
-        new_text, new_module = _applied(module, result.model, chosen)
+        new_text, new_module = _applied(module, result.model, chosen, limit)
         if new_text == text:
             break
         text, module, fixed = new_text, new_module, fixed + len(chosen)
@@ -766,7 +763,7 @@ def _fix_all(
 
 
 def _fix_one(
-    module: cst.Module, text: str, first: _Pass, finding: tuple[str, int, int], path: str | None
+    module: cst.Module, text: str, first: _Pass, finding: tuple[str, int, int], path: str | None, limit: int
 ) -> tuple[str, list[Diagnostic], int]:
     """(text, the findings, 1) with the fix of `finding` applied, whatever the settings allow;
     the text unchanged when that finding has no fix to apply.  Raises _Reverted."""
@@ -774,15 +771,16 @@ def _fix_one(
     fixes = [d.fix for d in diagnostics if (d.code, d.line, d.column) == finding and d.fix is not None]
     if not fixes or fixes[0].safety is Safety.DISPLAY_ONLY:
         return text, diagnostics, 0
-    new_text, _ = _applied(module, first.model, fixes[:1])
+    new_text, _ = _applied(module, first.model, fixes[:1], limit)
     _check_compiles(text, new_text, path)
     return new_text, diagnostics, 1
 
 
-def _applied(module: cst.Module, model: Model, fixes: Sequence[Fix]) -> tuple[str, cst.Module]:
-    """The code with `fixes` applied, and its parse.  Raises _Reverted."""
+def _applied(module: cst.Module, model: Model, fixes: Sequence[Fix], limit: int) -> tuple[str, cst.Module]:
+    """The code with `fixes` applied (the lines they wrote wrapped at `limit`), and its parse.
+    Raises _Reverted."""
     try:
-        new_text = _apply(module, model, fixes).code
+        new_text = wrap_written(module.code, _apply(module, model, fixes).code, limit)
         # With the original's parser config, so the output is read as the same grammar.
         return new_text, cst.parse_module(new_text, config=module.config_for_parsing)
     except MemoryError:

@@ -16,8 +16,8 @@ Two groups of projects, all from their PyPI sdists:
   Every test that passed before and fails after is re-run on trees fixed with one code at a
   time (`--select CODE`, each code whose fix was applicable in that mode) to name the rule.
 
-Static checks: ruff (F401, E402, F841, RUF100, E501 at the project's own line length, else 88)
-and mypy (only where the project ships a mypy config) before and after the safe fix (the
+Static checks: ruff (F401, E402, F841, RUF100, E501 at the project's own line length as asynclint
+reads it, else 88; I001 with the project's isort settings where it uses isort or ruff's I) and mypy (only where the project ships a mypy config) before and after the safe fix (the
 migration for old packages); findings are keyed by file, code and message (line numbers move),
 and each new one is pinned on a rule the same way.
 
@@ -66,7 +66,7 @@ RESULTS_MD = HERE / "RESULTS.md"
 SECTION_START = "<!-- real-projects -->"
 SECTION_END = "<!-- /real-projects -->"
 MIGRATE = ["--select", "AIO3", "--unsafe-fixes", "--target-version", "py311"]  # README's command
-RUFF_CODES = "F401,E402,F841,RUF100,E501"
+RUFF_CODES = "F401,E402,F841,RUF100,E501"  # and I001 where the project sorts imports (isort_options)
 TOOLS_DEPS = ["ruff"]
 
 # A tiny pytest plugin: one JSON line per test outcome, written as it happens, so a suite that
@@ -774,31 +774,88 @@ def bisect(
 
 
 def line_length(tree: Path) -> tuple[int, str]:
-    py = tree / "pyproject.toml"
-    if py.exists():
-        try:
-            data = tomllib.loads(py.read_text())
-        except tomllib.TOMLDecodeError:
-            data = {}
-        tool = data.get("tool", {})
-        for where, value in (
-            ("[tool.ruff]", tool.get("ruff", {}).get("line-length")),
-            ("[tool.black]", tool.get("black", {}).get("line-length")),
-        ):
-            if isinstance(value, int):
-                return value, f"pyproject.toml {where}"
-    for name in ("setup.cfg", "tox.ini", ".flake8"):
+    """The project's line length as asynclint itself reads it (its fixes wrap at that length),
+    so that E501 here checks what the fix was asked to keep."""
+    from asynclint.config import line_length_near
+
+    return line_length_near(str(tree.resolve()))
+
+
+def _isort_table(tree: Path) -> tuple[str, dict] | None:
+    """("ruff", {}) when the project lints imports with ruff (an `I` selector or a
+    [tool.ruff.lint.isort] table), ("isort", its settings) when it uses isort, else None."""
+    data: dict = {}
+    for name in ("ruff.toml", ".ruff.toml", "pyproject.toml"):
         path = tree / name
         if path.exists():
-            cfg = configparser.ConfigParser(interpolation=None, strict=False)
             try:
-                cfg.read_string(path.read_text(errors="replace"))
-            except configparser.Error:
+                loaded = tomllib.loads(path.read_text())
+            except tomllib.TOMLDecodeError:
                 continue
-            for section in ("flake8", "pycodestyle", "pep8"):
-                if cfg.has_option(section, "max-line-length"):
-                    return int(cfg.get(section, "max-line-length")), f"{name} [{section}]"
-    return 88, "default"
+            table = loaded if name != "pyproject.toml" else loaded.get("tool", {}).get("ruff")
+            if isinstance(table, dict):
+                lint = table.get("lint", table)
+                selectors = [*lint.get("select", []), *lint.get("extend-select", [])]
+                if any(re.fullmatch(r"I(0(0(1)?)?)?|ALL", str(x)) for x in selectors) or "isort" in lint:
+                    return "ruff", {}
+            if name == "pyproject.toml":
+                data = loaded.get("tool", {}).get("isort", {}) if isinstance(loaded.get("tool"), dict) else {}
+                if data:
+                    return "isort", data
+    for name, sections in (
+        (".isort.cfg", ("settings", "isort")),
+        ("setup.cfg", ("isort", "tool:isort")),
+        ("tox.ini", ("isort", "tool:isort")),
+    ):
+        path = tree / name
+        if not path.exists():
+            continue
+        cfg = configparser.ConfigParser(interpolation=None, strict=False)
+        try:
+            cfg.read_string(path.read_text(errors="replace"))
+        except configparser.Error:
+            continue
+        for section in sections:
+            if cfg.has_section(section):
+                return "isort", dict(cfg.items(section))
+    return None
+
+
+# isort options that change what ruff's I001 asks for, by ruff's names.
+ISORT_KEYS = {
+    "known_first_party": "known-first-party",
+    "known_third_party": "known-third-party",
+    "known_local_folder": "known-local-folder",
+    "combine_as_imports": "combine-as-imports",
+    "force_sort_within_sections": "force-sort-within-sections",
+    "force_single_line": "force-single-line",
+    "order_by_type": "order-by-type",
+    "lines_after_imports": "lines-after-imports",
+}
+
+
+def isort_options(tree: Path) -> list[str] | None:
+    """ruff options for checking I001 the way the project sorts imports, None when it does not."""
+    found = _isort_table(tree)
+    if found is None:
+        return None
+    kind, table = found
+    if kind == "ruff":
+        return []  # ruff reads the project's own [tool.ruff.lint.isort]
+    options = ["--isolated"]
+    for key, value in table.items():
+        name = ISORT_KEYS.get(key.replace("-", "_"))
+        if name is None:
+            continue
+        if isinstance(value, str):
+            if name.startswith("known-"):
+                value = [v.strip() for v in re.split(r"[,\n]", value) if v.strip()]
+            elif value.strip().lower() in ("true", "false"):
+                value = value.strip().lower() == "true"
+            elif value.strip().lstrip("-").isdigit():
+                value = int(value.strip())
+        options += ["--config", f"lint.isort.{name} = {json.dumps(value)}"]
+    return options
 
 
 def ruff_findings(tree: Path, files: list[str], length: int) -> collections.Counter:
@@ -828,6 +885,34 @@ def ruff_findings(tree: Path, files: list[str], length: int) -> collections.Coun
     for item in json.loads(res.stdout or "[]"):
         rel = os.path.relpath(item["filename"], tree)
         out[(rel, item["code"] or "syntax", item["message"])] += 1
+    isort = isort_options(tree)
+    if isort is not None:
+        # I001 where the project sorts its imports, with its isort settings; the project's own
+        # ruff config, when it has one, would otherwise be read by the run above's --isolated.
+        res = run(
+            [
+                str(ruff),
+                "check",
+                *isort,
+                "--no-cache",
+                "--select",
+                "I001",
+                "--line-length",
+                str(length),
+                "--output-format",
+                "json",
+                "--exit-zero",
+                *files,
+            ],
+            cwd=tree,
+        )
+        try:
+            items = json.loads(res.stdout or "[]")
+        except json.JSONDecodeError:
+            items = [{"filename": str(tree), "code": "I001-not-run", "message": res.stderr.strip()[-200:]}]
+        for item in items:
+            rel = os.path.relpath(item["filename"], tree)
+            out[(rel, item["code"] or "syntax", item["message"])] += 1
     return out
 
 
@@ -1044,7 +1129,9 @@ def run_project(project: Project, args: argparse.Namespace) -> dict:
                 lambda t: ruff_findings(t, files, length),
                 "ruff",
             )
+            isort = isort_options(before_tree)
             static = {
+                "isort": "no" if isort is None else ("ruff's settings" if not isort else "isort's settings"),
                 "files_checked": len(files),
                 "ruff_before": sum(ruff_before.values()),
                 "ruff_after": sum(ruff_after.values()),
@@ -1075,6 +1162,7 @@ def run_project(project: Project, args: argparse.Namespace) -> dict:
             else:
                 static["mypy"] = "not run: the project ships no mypy config" if not project.mypy else "skipped"
             result["static"] = static
+            log(f"{project.name}: new static findings by code: {new_by_code(static) or 'none'}")
             for row in static["ruff_new"]:
                 result["regressions"].append({"kind": "ruff", "mode": static_mode, **row})
             for row in static.get("mypy_new", []):
@@ -1296,6 +1384,16 @@ def short_hunk(result: dict, reg: dict, limit: int = 14) -> str:
     return ""
 
 
+def new_by_code(static: dict) -> str:
+    """ "E501 2, mypy var-annotated 1": the static findings the fix added, per check code."""
+    counts: collections.Counter = collections.Counter()
+    for kind in ("ruff_new", "mypy_new"):
+        for row in static.get(kind, []):
+            prefix = "mypy " if kind == "mypy_new" else ""
+            counts[prefix + row["check_code"]] += row.get("count", 1)
+    return ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
+
+
 def report(results: list[dict]) -> str:
     lines: list[str] = []
     old = [r for r in results if r["kind"] == "old"]
@@ -1343,11 +1441,12 @@ def report(results: list[dict]) -> str:
             )
         lines.append("")
     lines += [
-        "### Static checks (ruff F401,E402,F841,RUF100,E501; mypy with the project's config)",
+        "### Static checks (ruff F401,E402,F841,RUF100,E501, I001 where the project sorts imports; "
+        "mypy with the project's config)",
         "",
-        "| project | files the fix changed | line length | ruff before -> after (those files) | new ruff | "
-        "mypy before -> after | new mypy |",
-        "|---|---|---|---|---|---|---|",
+        "| project | files the fix changed | line length | I001 | ruff before -> after (those files) | new ruff | "
+        "mypy before -> after | new mypy | new findings by code |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         st = r.get("static", {})
@@ -1356,8 +1455,10 @@ def report(results: list[dict]) -> str:
         mypy = f"{st['mypy_before']} -> {st['mypy_after']}" if "mypy_before" in st else st.get("mypy", "-")
         lines.append(
             f"| {r['dist']} {r['version']} | {st['files_checked']} | {r.get('line_length', '?')} | "
+            f"{st.get('isort', '?')} | "
             f"{st['ruff_before']} -> {st['ruff_after']} | {sum(g.get('count', 1) for g in st['ruff_new'])} | {mypy} | "
-            f"{sum(g.get('count', 1) for g in st.get('mypy_new', [])) if 'mypy_before' in st else '-'} |"
+            f"{sum(g.get('count', 1) for g in st.get('mypy_new', [])) if 'mypy_before' in st else '-'} | "
+            f"{new_by_code(st) or 0} |"
         )
     lines.append("")
     regs = [(r, g) for r in results for g in r["regressions"]]

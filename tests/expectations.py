@@ -54,6 +54,7 @@ def settings_for(manifest: dict[str, Any], select: tuple[str, ...] = ("AIO",)) -
         unsafe_fixes=bool(manifest.get("unsafe-fixes", False)),
         target_version=parse_target(manifest["target-version"]) if "target-version" in manifest else (3, 10),
         blocking_calls=tuple(manifest.get("blocking-calls", ())),
+        line_length=manifest.get("line-length"),
     )
 
 

@@ -100,7 +100,7 @@ def test_stdin_check_and_fix(project: Path) -> None:
     assert out.stdout.startswith("pkg/x.py:5:5: AIO201")
     out = asynclint("fix", "-", "--unsafe-fixes", cwd=project, stdin=BLOCKING)
     assert out.returncode == 0
-    assert "await asyncio.sleep(1)" in out.stdout and out.stdout.startswith("import time\n")
+    assert "await asyncio.sleep(1)" in out.stdout and out.stdout.startswith("import asyncio\nimport time\n")
 
 
 def test_select_ignore_and_target_version(project: Path) -> None:

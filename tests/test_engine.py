@@ -21,7 +21,7 @@ FIX = Options(fix=True, cache=False)
 
 UNSAFE = Settings(unsafe_fixes=True)
 BLOCKING = "import time\n\nasync def main():\n    time.sleep(1)\n"
-FIXED = "import time\nimport asyncio\n\nasync def main():\n    await asyncio.sleep(1)\n"
+FIXED = "import asyncio\nimport time\n\nasync def main():\n    await asyncio.sleep(1)\n"
 
 
 def codes(diagnostics: list) -> list[str]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from asynclint.rule import ImportRequest
-from asynclint.semantic.names import module_alias
+from asynclint.semantic.names import imported_name, module_alias
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -20,8 +20,13 @@ else:
 def module_attribute(model: Model, at: Any, module: str, attr: str) -> tuple[Any, tuple[ImportRequest, ...]] | None:
     """An expression for `module.attr` usable at `at`, and the import it needs (if any).
 
-    None when the module's name is taken there by something else: no fix is better than a wrong one.
+    A name the module already binds to that object is reused (`from asyncio import
+    get_running_loop` gives `get_running_loop`, no import).  None when the module's name is taken
+    there by something else: no fix is better than a wrong one.
     """
+    bound = imported_name(model, f"{module}.{attr}", at)
+    if bound is not None:
+        return cst.Name(bound), ()
     name, needs_import = module_alias(model, module, at)
     if name is None:
         return None

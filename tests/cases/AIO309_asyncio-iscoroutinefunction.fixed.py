@@ -1,9 +1,9 @@
 # Lint-and-fix case file for AIO309: every unannotated line asserts silence.
 import asyncio
+import inspect
 import sys
 from asyncio import sleep
 import asyncio as aio
-import inspect
 
 
 def flagged(x):

@@ -27,13 +27,13 @@ async def swallowers(queue):
         log("failed")
     try:
         await queue.get()
-    except asyncio.CancelledError:
+    except CancelledError:
         raise
     except BaseException:  # error: AIO603
         log("failed")
     try:
         await queue.get()
-    except asyncio.CancelledError:
+    except CancelledError:
         raise
     except:  # error: AIO603
         log("failed")
@@ -45,7 +45,7 @@ async def swallowers(queue):
     try:
         async with asyncio.timeout(1):
             pass
-    except asyncio.CancelledError:
+    except CancelledError:
         raise
     except (asyncio.CancelledError, TimeoutError):  # error: AIO603
         log("timed out")
@@ -57,7 +57,7 @@ async def probe(run, fallback):
         return await run()
     except (KeyboardInterrupt, SystemExit):
         raise
-    except asyncio.CancelledError:
+    except CancelledError:
         raise
     except BaseException:  # error: AIO603
         log("probe failed, trying the fallback")

@@ -38,8 +38,8 @@ class BlockingCall(Rule):
 
     ## Use instead
     ```python
-    import subprocess
     import asyncio
+    import subprocess
 
     async def build():
         await asyncio.to_thread(subprocess.run, ["make"], check=True)

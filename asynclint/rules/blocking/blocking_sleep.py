@@ -34,8 +34,8 @@ class BlockingSleep(Rule):
 
     ## Use instead
     ```python
-    import time
     import asyncio
+    import time
 
     async def poll():
         await asyncio.sleep(0.5)

@@ -67,6 +67,7 @@ class GetEventLoopInCoroutine(Rule):
     def _fix(self, node: cst.Call) -> Fix | None:
         func = node.func
         imports: tuple[ImportRequest, ...]
+        dropped: tuple[ImportRequest, ...] = ()
         if isinstance(func, cst.Attribute):  # `asyncio.get_event_loop` or `aio.get_event_loop`
             replacement, imports = func.with_changes(attr=cst.Name("get_running_loop")), ()
         else:
@@ -74,4 +75,7 @@ class GetEventLoopInCoroutine(Rule):
             if found is None:
                 return None
             replacement, imports = found
-        return self.make_fix(Safety.SAFE, [(func, replacement)], imports)
+            # `from asyncio import get_event_loop` goes when this was its last use (F401).
+            request = self.sem.import_of(func)
+            dropped = (request,) if request is not None else ()
+        return self.make_fix(Safety.SAFE, [(func, replacement)], imports, drop_imports=dropped)

@@ -1,0 +1,14 @@
+import asyncio
+import sys
+from asyncio import get_running_loop
+
+
+async def flagged():
+    get_running_loop()  # error: AIO302
+    return sys, get_running_loop
+
+
+async def shadowed(get_running_loop):
+    # The reused name is a parameter here: `asyncio.get_running_loop` needs the import.
+    asyncio.get_running_loop()  # error: AIO302
+    return get_running_loop

@@ -1,0 +1,13 @@
+import sys
+from asyncio import get_event_loop, get_running_loop
+
+
+async def flagged():
+    get_event_loop()  # error: AIO302
+    return sys, get_running_loop
+
+
+async def shadowed(get_running_loop):
+    # The reused name is a parameter here: `asyncio.get_running_loop` needs the import.
+    get_event_loop()  # error: AIO302
+    return get_running_loop

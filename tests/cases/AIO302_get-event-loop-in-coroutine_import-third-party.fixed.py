@@ -1,0 +1,14 @@
+"""Import placement: no standard-library group, so `import asyncio` starts one above the others."""
+
+import asyncio
+
+# Third-party imports.
+import attr
+from asyncio_compat import get_event_loop as unrelated
+
+
+async def flagged():
+
+    asyncio.get_running_loop()  # error: AIO302
+    unrelated()
+    return attr
