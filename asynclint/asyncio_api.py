@@ -191,6 +191,8 @@ GATHER = "asyncio.gather"
 AS_COMPLETED = "asyncio.as_completed"
 WAIT_RETURN_EARLY = _asyncio(("FIRST_COMPLETED", "FIRST_EXCEPTION"))
 """`asyncio.wait(return_when=...)` values that leave tasks pending."""
+COLLECTION_FILLERS = frozenset({"append", "add", "extend", "update", "insert"})
+"""Methods that put tasks into a list or set without handing the collection to anyone."""
 
 # -------------------------------------------------------------------------- exceptions
 CANCELLED_ERROR = "asyncio.CancelledError"
