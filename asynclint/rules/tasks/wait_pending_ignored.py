@@ -158,9 +158,7 @@ class WaitPendingIgnored(Rule):
             return False
         # A loop around both reaches the wait again with the collection in hand.
         loops = (cst.For, cst.While)
-        return not any(
-            isinstance(loop, loops) and self.sem.is_inside(call, loop) for loop in self.sem.ancestors(read)
-        )
+        return not any(isinstance(loop, loops) and self.sem.is_inside(call, loop) for loop in self.sem.ancestors(read))
 
     def _copies_a_kept_collection(self, value: Any) -> bool:
         return (
