@@ -44,6 +44,10 @@ LOOP_FACTORIES = _asyncio(("get_running_loop", "get_event_loop", "new_event_loop
 """Functions that return an event loop."""
 LOOP_NAMES = frozenset({"loop", "_loop"})
 """Names code conventionally gives an event loop (`self._loop.create_task(...)`)."""
+LOOP_SCHEDULERS = frozenset({"call_soon", "call_later", "call_at"})
+"""Loop methods whose callback runs only once the loop gets control (not `call_soon_threadsafe`,
+which another thread's loop may run at once)."""
+SLEEP = "asyncio.sleep"
 LOOP_SETUP = frozenset({"set_event_loop", "new_event_loop", "get_event_loop", "run_until_complete"})
 """Names of calls that set up (or drive) a loop outside `asyncio.run`."""
 LOOP_CLEANUP = frozenset({"shutdown_asyncgens", "shutdown_default_executor"})

@@ -5,8 +5,6 @@ from typing import TYPE_CHECKING, Any
 from asynclint.asyncio_api import (
     CALLBACK_METHODS,
     ENSURE_FUTURE,
-    LOOP_FACTORIES,
-    LOOP_NAMES,
     TASK_FACTORIES,
     TASK_FACTORY_METHOD,
     TASK_METHODS_RETURNING_NONE,
@@ -105,7 +103,11 @@ class DanglingTask(Rule):
                 return None
             return qualified
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == TASK_FACTORY_METHOD and self._is_loop(func.value):
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == TASK_FACTORY_METHOD
+            and self.sem.is_event_loop(func.value)
+        ):
             return "loop.create_task"
         return None
 
@@ -125,20 +127,6 @@ class DanglingTask(Rule):
         # Also read elsewhere (`refs.add(task)`, `return task`): the object is kept, and if it is
         # a future the result is that same object.
         return any(read is not argument for read in self.sem.reads_of(binding))
-
-    def _is_loop(self, receiver: Any) -> bool:
-        if isinstance(receiver, cst.Call):
-            return self.sem.qualified_name(receiver.func) in LOOP_FACTORIES
-        if isinstance(receiver, cst.Attribute):
-            return receiver.attr.value in LOOP_NAMES
-        if isinstance(receiver, cst.Name):
-            binding = self.sem.binding(receiver)
-            values = binding.values if binding is not None else []
-            if any(isinstance(v, cst.Call) and self.sem.qualified_name(v.func) in LOOP_FACTORIES for v in values):
-                return True
-            # `async with X() as loop` binds something else that merely has the name.
-            return receiver.value in LOOP_NAMES and not (binding is not None and binding.by_async_with)
-        return False
 
     def _discarded(self, call: cst.Call) -> tuple[str, Any] | None:
         """(how the task is dropped, the small statement to rewrite or None when not fixable)."""
