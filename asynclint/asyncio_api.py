@@ -34,6 +34,8 @@ TASK_FACTORY_METHOD = "create_task"
 """The loop (and TaskGroup) method that makes a task."""
 TASK_METHODS_RETURNING_NONE = frozenset({"add_done_callback", "set_name"})
 """Task methods that return None: `create_task(c).add_done_callback(f)` still drops the task."""
+WEAK_SETS = frozenset({"weakref.WeakSet"})
+"""Containers that hold a task without keeping it alive: `refs.add(task)` still drops it."""
 TASK_GROUP = "asyncio.TaskGroup"
 CREATE_TASK = "asyncio.create_task"
 ENSURE_FUTURE = "asyncio.ensure_future"
