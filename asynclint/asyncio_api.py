@@ -294,6 +294,8 @@ BLOCKING_CALLS = frozenset(
                 "copystat",
                 "move",
                 "rmtree",
+                "make_archive",
+                "unpack_archive",
             )
         ),
     }
