@@ -34,6 +34,8 @@ TASK_FACTORY_METHOD = "create_task"
 """The loop (and TaskGroup) method that makes a task."""
 TASK_METHODS_RETURNING_NONE = frozenset({"add_done_callback", "set_name"})
 """Task methods that return None: `create_task(c).add_done_callback(f)` still drops the task."""
+WEAK_SETS = frozenset({"weakref.WeakSet"})
+"""Containers that hold a task without keeping it alive: `refs.add(task)` still drops it."""
 TASK_GROUP = "asyncio.TaskGroup"
 CREATE_TASK = "asyncio.create_task"
 ENSURE_FUTURE = "asyncio.ensure_future"
@@ -44,6 +46,10 @@ LOOP_FACTORIES = _asyncio(("get_running_loop", "get_event_loop", "new_event_loop
 """Functions that return an event loop."""
 LOOP_NAMES = frozenset({"loop", "_loop"})
 """Names code conventionally gives an event loop (`self._loop.create_task(...)`)."""
+LOOP_SCHEDULERS = frozenset({"call_soon", "call_later", "call_at"})
+"""Loop methods whose callback runs only once the loop gets control (not `call_soon_threadsafe`,
+which another thread's loop may run at once)."""
+SLEEP = "asyncio.sleep"
 LOOP_SETUP = frozenset({"set_event_loop", "new_event_loop", "get_event_loop", "run_until_complete"})
 """Names of calls that set up (or drive) a loop outside `asyncio.run`."""
 LOOP_CLEANUP = frozenset({"shutdown_asyncgens", "shutdown_default_executor"})
@@ -209,6 +215,8 @@ input: the task wrapping it) from 3.13; before, `as_completed()` has no `__aiter
 yields new coroutines in every version, which are never any of the inputs."""
 WAIT_RETURN_EARLY = _asyncio(("FIRST_COMPLETED", "FIRST_EXCEPTION"))
 """`asyncio.wait(return_when=...)` values that leave tasks pending."""
+COLLECTION_FILLERS = frozenset({"append", "add", "extend", "update", "insert"})
+"""Methods that put tasks into a list or set without handing the collection to anyone."""
 
 # -------------------------------------------------------------------------- exceptions
 CANCELLED_ERROR = "asyncio.CancelledError"
@@ -316,6 +324,8 @@ BLOCKING_CALLS = frozenset(
                 "copystat",
                 "move",
                 "rmtree",
+                "make_archive",
+                "unpack_archive",
             )
         ),
     }

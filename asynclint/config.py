@@ -56,6 +56,9 @@ DEFAULT_EXCLUDES = (
     ".asynclint_cache",
     ".pytest_cache",
 )
+DEFAULT_TEST_PATHS = ("tests/*", "test/*", "*/tests/*", "*/test/*", "test_*.py", "*_test.py", "conftest.py")
+"""Files of the test role (pytest's and ruff users' usual `per-file-ignores` globs): rules with
+`IN_TESTS = False` (the blocking-call family) do not run on them."""
 _TARGET = re.compile(r"^py3(\d{1,2})$")
 _CODE_PREFIX = re.compile(r"^(ALL|AIO[0-9]{0,3})$")
 ALL = "ALL"
@@ -153,6 +156,8 @@ class Settings:
     unsafe_fixes: bool = False
     extend_safe_fixes: tuple[str, ...] = ()
     blocking_calls: tuple[str, ...] = ()
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    """Globs of test files (matched as per-file-ignores are); `()` runs every rule on tests too."""
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     extend_exclude: tuple[str, ...] = ()
     force_exclude: bool = False
@@ -193,7 +198,7 @@ class Settings:
         return selected
 
     def ignores_for(self, path: str | None) -> tuple[str, ...]:
-        if not path or not self.per_file_ignores:
+        if not path or not (self.per_file_ignores or self.test_paths):
             return ()
         relative = _relative(os.path.abspath(path), self.root)
         name = os.path.basename(path)
@@ -201,6 +206,10 @@ class Settings:
         for pattern, pattern_codes in self.per_file_ignores:
             if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(name, pattern):
                 codes.extend(pattern_codes)
+        if self.test_paths:
+            globs = _any_glob(self.test_paths)
+            if globs.match(relative) or globs.match(name):
+                codes.extend(_not_in_tests())
         return tuple(codes)
 
     def is_excluded(self, path: str, base: str | None = None) -> bool:
@@ -257,6 +266,19 @@ class Settings:
 
 
 @functools.lru_cache(maxsize=64)
+def _any_glob(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex matching what any of the fnmatch `patterns` matches (none: matches nothing)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)")
+
+
+@functools.lru_cache(maxsize=1)
+def _not_in_tests() -> tuple[str, ...]:
+    from asynclint.registry import all_rules
+
+    return tuple(rule.CODE for rule in all_rules() if not rule.IN_TESTS)
+
+
+@functools.lru_cache(maxsize=64)
 def _compile_excludes(
     patterns: tuple[str, ...],
 ) -> tuple[frozenset[str], re.Pattern[str] | None, re.Pattern[str] | None]:
@@ -305,6 +327,7 @@ _KEYS = {
     "unsafe-fixes",
     "extend-safe-fixes",
     "blocking-calls",
+    "test-paths",
     "exclude",
     "extend-exclude",
     "force-exclude",
@@ -393,7 +416,7 @@ def settings_from_table(table: dict[str, Any], project: dict[str, Any], path: Pa
     ignores = [_codes(table[key], f"{where} {key}") for key in ("ignore", "extend-ignore") if key in table]
     if ignores:
         changes["ignore"] = tuple(code for codes in ignores for code in codes)
-    for key in ("blocking-calls", "exclude", "extend-exclude"):
+    for key in ("blocking-calls", "test-paths", "exclude", "extend-exclude"):
         if key in table:
             changes[key.replace("-", "_")] = _strings(table[key], f"{where} {key}")
     if "line-length" in table:

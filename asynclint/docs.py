@@ -86,6 +86,8 @@ def rule_page(rule: type[Rule]) -> str:
     """One rule's page (what `asynclint rule` prints): its header facts, then its documentation."""
     fix = "no fix" if rule.FIX is None else f"{rule.FIX.safety.value} fix ({rule.FIX.availability.value} available)"
     default = "on by default" if rule.DEFAULT else f'opt-in: `extend-select = ["{rule.CODE}"]`'
+    if not rule.IN_TESTS:
+        default += "; not run on test files (`test-paths`)"
     lines = [f"# {rule.NAME} ({rule.CODE})", "", f"{fix}; {default}.", ""]
     if rule.EQUIVALENTS:
         lines += [f"Equivalent codes elsewhere: {', '.join(f'`{e}`' for e in rule.EQUIVALENTS)}.", ""]

@@ -88,6 +88,8 @@ class Plugin:
             extend_select=tuple(code for code in _opt_in_codes() if code in named),
             target_version=target or base.target_version,
             blocking_calls=blocking,
+            test_paths=base.test_paths,
+            root=base.root,
         )
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:

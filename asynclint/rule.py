@@ -149,6 +149,9 @@ class Rule:
     """The rule's fix: its default title, availability and safety; None when it has none."""
     DEFAULT: ClassVar[bool] = True
     """False for opt-in rules: selected only when their full code is named."""
+    IN_TESTS: ClassVar[bool] = True
+    """False for rules that do not run on test files (the `test-paths` setting): blocking a test's
+    own event loop stalls nothing that the test does not wait for anyway."""
     TRIGGERS: ClassVar[tuple[tuple[str | re.Pattern[str], ...], ...]] = ()
     """Words the file must contain for the rule to possibly fire: each group needs one of its
     words (a compiled pattern stands for a word that has many spellings, `except\\s*:`). Checked

@@ -44,8 +44,8 @@ def load_manifest(path: Path) -> dict[str, Any]:
 
 
 def settings_for(manifest: dict[str, Any], select: tuple[str, ...] = ("AIO",)) -> Settings:
-    """The selected rules (every rule, opt-in ones too, by default), with the manifest's fix and
-    target settings; a manifest's `select` list overrides `select`."""
+    """The selected rules (every rule, opt-in ones too, by default), with the manifest's fix,
+    target and `test-paths` settings; a manifest's `select` list overrides `select`."""
     opt_in = tuple(rule.CODE for rule in all_rules() if not rule.DEFAULT)
     select = tuple(manifest.get("select", select))
     return Settings(
@@ -55,6 +55,8 @@ def settings_for(manifest: dict[str, Any], select: tuple[str, ...] = ("AIO",)) -
         target_version=parse_target(manifest["target-version"]) if "target-version" in manifest else (3, 10),
         blocking_calls=tuple(manifest.get("blocking-calls", ())),
         line_length=manifest.get("line-length"),
+        # Case files live under tests/ but stand for any code: no test role unless they ask.
+        test_paths=tuple(manifest.get("test-paths", ())),
     )
 
 

@@ -82,6 +82,61 @@ def test_per_file_ignores_win_over_any_selection(tmp_path: Path) -> None:
     assert settings.rules_for([rule], str(tmp_path / "other.py")) == [rule]  # type: ignore[list-item]
 
 
+BLOCKING_IN_A_TEST = "import time\n\n\nasync def test_waits():\n    time.sleep(0.5)\n"
+
+
+@pytest.mark.parametrize(
+    ("relative", "is_test"),
+    [
+        ("tests/test_client.py", True),
+        ("tests/helpers/files.py", True),
+        ("src/pkg/tests/util.py", True),
+        ("test/run.py", True),
+        ("pkg/test_utils.py", True),
+        ("pkg/client_test.py", True),
+        ("conftest.py", True),
+        ("pkg/sub/conftest.py", True),
+        ("pkg/client.py", False),
+        ("pkg/testing/fixtures.py", False),
+        ("pkg/contest.py", False),
+        ("pkg/latest.py", False),
+        ("testsuite/run.py", False),
+    ],
+)
+def test_blocking_rules_skip_test_files_by_default(tmp_path: Path, relative: str, is_test: bool) -> None:
+    write_config(tmp_path, {})
+    path = tmp_path / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    settings = load_settings(tmp_path)
+    found = [d.code for d in lint_text(BLOCKING_IN_A_TEST, settings, str(path))]
+    assert found == ([] if is_test else ["AIO201"])
+    rules = {rule.CODE for rule in settings.rules_for([get_rule("AIO101"), get_rule("AIO202")], str(path))}  # type: ignore[list-item]
+    assert rules == ({"AIO101"} if is_test else {"AIO101", "AIO202"})  # the 2xx family only
+
+
+def test_test_paths_replace_the_default_and_empty_runs_everywhere(tmp_path: Path) -> None:
+    write_config(tmp_path, {"test-paths": ["checks/*"]})
+    settings = load_settings(tmp_path)
+    assert settings.test_paths == ("checks/*",)
+    assert [d.code for d in lint_text(BLOCKING_IN_A_TEST, settings, str(tmp_path / "checks" / "a.py"))] == []
+    assert [d.code for d in lint_text(BLOCKING_IN_A_TEST, settings, str(tmp_path / "tests" / "a.py"))] == ["AIO201"]
+    write_config(tmp_path, {"test-paths": []})
+    settings = load_settings(tmp_path)
+    assert [d.code for d in lint_text(BLOCKING_IN_A_TEST, settings, str(tmp_path / "tests" / "a.py"))] == ["AIO201"]
+
+
+def test_test_paths_win_over_a_selection_as_per_file_ignores_do(tmp_path: Path) -> None:
+    write_config(tmp_path, {"select": ["AIO201"]})
+    settings = cli_settings(tmp_path, ["--select", "AIO201"])
+    assert [d.code for d in lint_text(BLOCKING_IN_A_TEST, settings, str(tmp_path / "tests" / "t.py"))] == []
+
+
+def test_test_paths_must_be_strings(tmp_path: Path) -> None:
+    write_config(tmp_path, {"test-paths": "tests/*"})
+    with pytest.raises(ConfigError, match="test-paths: expected a list of strings"):
+        load_settings(tmp_path)
+
+
 def test_all_works_wherever_a_selector_does(tmp_path: Path) -> None:
     write_config(tmp_path, {"extend-safe-fixes": ["ALL"]})
     settings = load_settings(tmp_path)

@@ -106,3 +106,14 @@ def test_opt_in_rules_need_their_full_code(tmp_path: Path) -> None:
     expected = {("m.py", 2, 12, "AIO203")}
     assert parse(flake8("--select", "AIO203", "m.py", cwd=tmp_path).stdout) == expected
     assert parse(flake8("--extend-select", "AIO203", "m.py", cwd=tmp_path).stdout) == expected
+
+
+def test_test_paths_apply_under_flake8(tmp_path: Path) -> None:
+    """The blocking-call family skips test files under flake8 as in the CLI (`test-paths`)."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_m.py").write_text(BLOCKING)
+    (tmp_path / "m.py").write_text(BLOCKING)
+    assert parse(flake8("--select", "AIO", ".", cwd=tmp_path).stdout) == {("m.py", 5, 5, "AIO201")}
+    (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\ntest-paths = []\n")
+    found = parse(flake8("--select", "AIO", ".", cwd=tmp_path).stdout)
+    assert found == {("m.py", 5, 5, "AIO201"), ("tests/test_m.py", 5, 5, "AIO201")}

@@ -158,6 +158,39 @@ def test_called_definition() -> None:
     assert found[2:] == [None, None]  # an unknown receiver, a method the class lacks
 
 
+def test_parameters_callees_and_loops() -> None:
+    sem = _sem(
+        """
+        import asyncio
+
+        async def work():
+            pass
+
+        class C:
+            async def run(self):
+                pass
+
+            async def start(self, loop, tasks, *rest, key=None, **more):
+                tasks = list(tasks)
+                here = asyncio.get_running_loop()
+                other = 1
+                async with make() as loop2:
+                    pass
+                return work(), self.run(), self.missing(), here, loop, self._loop, other, loop2
+        """
+    )
+    start = next(s for s in (sem.scope_of(n) for n in sem.nodes()) if s.name == "start")
+    params = {name: sem.binding_in(start, name).is_parameter for name in ("loop", "tasks", "rest", "key", "more")}
+    assert params == dict.fromkeys(params, True)
+    assert not sem.binding_in(start, "here").is_parameter and not sem.binding_in(sem.module_scope, "C").is_parameter
+    returned = next(n for n in sem.nodes() if isinstance(n, cst.Return)).value.elements
+    calls = [element.value for element in returned[:3]]
+    definitions = [sem.called_definition(call.func) for call in calls]
+    assert [d.name.value if d is not None else None for d in definitions] == ["work", "run", None]
+    loops = [sem.is_event_loop(element.value) for element in returned[3:]]
+    assert loops == [True, True, True, False, False]
+
+
 def test_bindings_compare_by_name_and_scope() -> None:
     sem = _sem("x = 1\ndef f():\n    return x + x\n")
     first, second = (sem.binding(n) for n in _reads(sem, "x"))

@@ -15,7 +15,7 @@ grouped by what it answers:
 - syntax predicates: `descendants`, `suspends`, `suspends_in`, `handler_types`, `single_index`,
   `jumps_out`, `always_raises`;
 - callees (`Callee`: coroutine / plain / unknown): `callee_kind`, `is_coroutine_call`,
-  `is_future_call`, `called_definition`;
+  `is_future_call`, `called_definition`, `is_event_loop`;
 - fix building blocks: `module_attribute`, `awaited`, `removed_statement`, `parse_expression`,
   `parse_statement`, `parse_small_statement`, `code_for`, `without_codes`.
 
@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from asynclint import asyncio_api
 from asynclint.semantic import callees, fixes, guards, names, syntax
 from asynclint.semantic.callees import Callee, callee_kind, is_coroutine_call, is_future_call
 from asynclint.semantic.model import Model
@@ -305,6 +306,24 @@ class Semantic:
     def is_future_call(self, call: Any) -> bool:
         """Is this a call known to return a future or task rather than a coroutine?"""
         return is_future_call(self._model, call)
+
+    def is_event_loop(self, expression: Any) -> bool:
+        """Is `expression` an event loop: a `get_running_loop()`-like call, a variable assigned
+        one, or a name or attribute called `loop`/`_loop` (not bound by `async with ... as`)?"""
+        factories = asyncio_api.LOOP_FACTORIES
+        if isinstance(expression, cst.Call):
+            return self.qualified_name(expression.func) in factories
+        if isinstance(expression, cst.Attribute):
+            return expression.attr.value in asyncio_api.LOOP_NAMES
+        if isinstance(expression, cst.Name):
+            binding = self.binding(expression)
+            values = binding.values if binding is not None else []
+            if any(isinstance(v, cst.Call) and self.qualified_name(v.func) in factories for v in values):
+                return True
+            # `async with X() as loop` binds something else that merely has the name.
+            by_async_with = binding is not None and binding.by_async_with
+            return expression.value in asyncio_api.LOOP_NAMES and not by_async_with
+        return False
 
     # ---------------------------------------------------------------- fix building blocks
     def module_attribute(self, at: Any, module: str, attr: str) -> tuple[Any, tuple[ImportRequest, ...]] | None:

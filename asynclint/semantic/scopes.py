@@ -132,6 +132,16 @@ class Binding:
         return self.scope.is_function()
 
     @property
+    def is_parameter(self) -> bool:
+        """A parameter of its function or lambda (perhaps also assigned in the body)."""
+        if not self.scope.is_function():
+            return False
+        params = self.scope.node.params
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        every += [params.star_arg, params.star_kwarg]  # a `ParamStar` or `MaybeSentinel` when absent
+        return any(getattr(getattr(param, "name", None), "value", None) == self.name for param in every)
+
+    @property
     def assigned_once(self) -> bool:
         """Bound by exactly one statement and no import or `global`/`nonlocal` declaration."""
         return self.assignments == 1 and not self.is_imported and self.declared is None

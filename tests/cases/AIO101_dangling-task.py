@@ -2,6 +2,7 @@
 import asyncio
 import asyncio as aio
 import asyncio.tasks
+import weakref
 from asyncio import create_task as spawn
 from asyncio import ensure_future
 
@@ -37,6 +38,12 @@ async def main(other):
     [asyncio.create_task(work()) for _ in range(2)]  # error: AIO101
     running.call_soon(lambda: asyncio.create_task(work()))  # error: AIO101
     if other: asyncio.create_task(work())  # error: AIO101
+    annotated: asyncio.Task = asyncio.create_task(work())  # error: AIO101
+    asyncio.get_event_loop().create_task(work())  # error: AIO101
+    # The task refers to its callbacks, not they to it.
+    callback_only = asyncio.create_task(work())  # error: AIO101
+    callback_only.add_done_callback(print)
+    callback_only.set_name("worker")
 
     # Near misses: awaited, kept, passed on, or owned by a TaskGroup.
     await asyncio.create_task(work())
@@ -49,8 +56,6 @@ async def main(other):
         tg.create_task(work())
     async with other.session() as loop:
         loop.create_task(work())
-    read_later = asyncio.create_task(work())
-    read_later.add_done_callback(print)
     closure = asyncio.create_task(work())
 
     def keep():
@@ -107,3 +112,35 @@ async def suppressed_elsewhere(loop):
     loop.create_task(work())  # type: ignore[unused-awaitable]  # error: AIO101
     pending = loop.create_task(work())  # noqa: F841  # error: AIO101
     asyncio.create_task(work())  # noqa: RUF006, E501  # error: AIO101
+
+
+_weak_refs = weakref.WeakSet()
+
+
+class WeakRegistry:
+    def __init__(self):
+        self._refs = weakref.WeakSet()
+        self._kept = set()
+        self._other = set()
+
+    async def start(self, other):
+        # A WeakSet holds its tasks without keeping them alive.
+        self._refs.add(asyncio.create_task(work()))  # error: AIO101
+        _weak_refs.add(asyncio.create_task(work()))  # error: AIO101
+        weak_only = asyncio.create_task(work())  # error: AIO101
+        self._refs.add(weak_only)
+        weak_only.add_done_callback(print)
+
+        # Near misses: a strong reference too, or reads the rule does not follow (a closure).
+        both = asyncio.create_task(work())
+        self._kept.add(both)
+        self._refs.add(both)
+        self._kept.add(asyncio.create_task(work()))
+        self._other.add(asyncio.create_task(work()))
+        closure_keeps = asyncio.create_task(work())
+        closure_keeps.add_done_callback(lambda _: print(closure_keeps))
+        bound_method = asyncio.create_task(work())
+        other.add_done_callback(bound_method.cancel)
+        returned = asyncio.create_task(work())
+        returned.add_done_callback(print)
+        return returned

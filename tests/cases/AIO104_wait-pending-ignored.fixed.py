@@ -26,7 +26,65 @@ async def forms():
     return first, done
 
 
+async def bare_statement_over_local(urls):
+    tasks = [asyncio.create_task(fetch(url)) for url in urls]
+    await asyncio.wait(tasks, timeout=1)  # error: AIO104
+
+
+async def filled_by_append(urls):
+    # Filling the list is no way to reach the tasks after the wait.
+    tasks = []
+    for url in urls:
+        tasks.append(asyncio.create_task(fetch(url)))
+    done, pending = await asyncio.wait(tasks, timeout=1)  # error: AIO104
+    for task in pending:
+        task.cancel()
+    return done
+
+
+async def created_here_pending_unread():
+    tasks = set()
+    tasks.add(asyncio.create_task(fetch(5)))
+    done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)  # error: AIO104
+    for task in pending:
+        task.cancel()
+    return done
+
+
 # Near misses: the pending tasks are still in reach, or there are none.
+async def callers_tasks(tasks):
+    # A parameter: the caller holds the tasks and decides what becomes of them.
+    done, _ = await asyncio.wait(tasks, timeout=1)
+    await asyncio.wait(tasks, timeout=1)
+    return done
+
+
+async def copy_of_kept(registry):
+    tasks = set(registry.tasks)
+    done, _ = await asyncio.wait(tasks, timeout=1)
+    return done
+
+
+async def filled_in_the_loop_around(urls):
+    tasks = []
+    for url in urls:
+        tasks.append(asyncio.create_task(fetch(url)))
+        done, _ = await asyncio.wait(tasks, timeout=1)
+        print(done)
+
+
+async def handed_away_first(urls, registry):
+    tasks = [asyncio.create_task(fetch(url)) for url in urls]
+    registry.track(tasks)
+    await asyncio.wait(tasks, timeout=1)
+
+
+async def rebound_parameter(tasks):
+    tasks = list(tasks)
+    done, _ = await asyncio.wait(tasks, timeout=1)
+    return done
+
+
 async def pending_cancelled(a, b):
     done, pending = await asyncio.wait([a, b], timeout=1)
     for task in pending:

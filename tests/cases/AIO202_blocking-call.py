@@ -26,6 +26,8 @@ async def calls(url):
     input()  # error: AIO202
     socket.create_connection(("example.invalid", 80))  # error: AIO202
     shutil.rmtree("build")  # error: AIO202
+    shutil.make_archive("dist/site", "zip", "build")  # error: AIO202
+    shutil.unpack_archive("dist/site.zip", "out")  # error: AIO202
     data = requests.get(url).json()  # error: AIO202
     mypkg.db.query("select 1")  # error: AIO202
 
@@ -36,6 +38,8 @@ async def calls(url):
     await asyncio.to_thread(requests.get, url)
     session = requests.Session()
     path = os.path.join("a", "b")
+    shutil.which("make")
+    shutil.get_archive_formats()
     process = subprocess.Popen(["ls"])  # error: AIO202
     mypkg.db.connect()
 

@@ -19,10 +19,11 @@ class BlockingCall(Rule):
     or disk work: the `requests` verbs and `requests.request`, `httpx`'s synchronous verbs,
     `urllib.request.urlopen`, `subprocess.run/call/check_call/check_output/getoutput/
     getstatusoutput` and `subprocess.Popen` (it forks and waits for the exec), `os.system`,
-    `os.popen`, `os.wait*`, `input()`, `socket.create_connection` and `shutil.copy*/move/rmtree`.
-    Names are resolved through imports and aliases. Projects add their own with
-    `blocking-calls = ["mypkg.db.query"]`. Calls in a nested `def` or `lambda`, and functions
-    handed to `asyncio.to_thread` or `run_in_executor`, are not reported.
+    `os.popen`, `os.wait*`, `input()`, `socket.create_connection` and `shutil.copy*/move/rmtree/
+    make_archive/unpack_archive`. Names are resolved through imports and aliases. Projects add
+    their own with `blocking-calls = ["mypkg.db.query"]`. Calls in a nested `def` or `lambda`, and
+    functions handed to `asyncio.to_thread` or `run_in_executor`, are not reported. Test files
+    (the `test-paths` setting: `tests/`, `test_*.py`, `conftest.py`, ...) are not checked.
 
     ## Why is this bad?
     While the call waits, the event loop is stopped: every other task, timeout and connection
@@ -56,6 +57,7 @@ class BlockingCall(Rule):
     CODE = "AIO202"
     NAME = "blocking-call"
     SINCE = "0.1.0"
+    IN_TESTS = False
     EQUIVALENTS = (
         "ruff ASYNC210",
         "ruff ASYNC212",

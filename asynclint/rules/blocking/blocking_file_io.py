@@ -28,7 +28,8 @@ class BlockingFileIo(Rule):
     variable assigned one, or a parameter annotated `Path`); `os.path` metadata calls (`exists`,
     `isfile`, `isdir`, `getsize`, `getmtime`, ...); `os.remove`, `rename`, `replace`, `listdir`,
     `scandir`, `walk`, `makedirs`, `stat` and the like; and `tempfile`'s files and directories.
-    The rule is opt-in: select it with `extend-select = ["AIO203"]`.
+    The rule is opt-in: select it with `extend-select = ["AIO203"]`. Test files (the
+    `test-paths` setting: `tests/`, `test_*.py`, `conftest.py`, ...) are not checked.
 
     ## Why is this bad?
     Local file access is usually quick, which is why the rule is not on by default, but it
@@ -63,6 +64,7 @@ class BlockingFileIo(Rule):
     CODE = "AIO203"
     NAME = "blocking-file-io"
     SINCE = "0.1.0"
+    IN_TESTS = False
     EQUIVALENTS = ("ruff ASYNC230", "ruff ASYNC240", "flake8-async ASYNC230", "flake8-async ASYNC240")
     TRIGGERS = (("open", "read_", "write_", "os", "Path", "tempfile"),)
     NEEDS_COROUTINE = True

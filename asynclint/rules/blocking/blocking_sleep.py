@@ -18,7 +18,8 @@ class BlockingSleep(Rule):
     sleep`, aliases) whose innermost enclosing function is an `async def`. A nested `def`, a
     `lambda` or a class inside the coroutine is not coroutine context, and handing the function to
     a thread (`asyncio.to_thread(time.sleep, 1)`, `loop.run_in_executor(None, time.sleep, 1)`) is
-    not a call.
+    not a call. Test files (the `test-paths` setting: `tests/`, `test_*.py`, `conftest.py`, ...)
+    are not checked.
 
     ## Why is this bad?
     `time.sleep` blocks the whole thread, so the event loop stops: no other task runs, no timeout
@@ -52,6 +53,7 @@ class BlockingSleep(Rule):
     CODE = "AIO201"
     NAME = "blocking-sleep"
     SINCE = "0.1.0"
+    IN_TESTS = False
     EQUIVALENTS = ("ruff ASYNC251", "flake8-async ASYNC251")
     TRIGGERS = (("sleep",),)
     NEEDS_COROUTINE = True

@@ -5,11 +5,10 @@ from typing import TYPE_CHECKING, Any
 from asynclint.asyncio_api import (
     CALLBACK_METHODS,
     ENSURE_FUTURE,
-    LOOP_FACTORIES,
-    LOOP_NAMES,
     TASK_FACTORIES,
     TASK_FACTORY_METHOD,
     TASK_METHODS_RETURNING_NONE,
+    WEAK_SETS,
 )
 from asynclint.rule import FixAvailability, FixFacts, ImportRequest, Rule, Safety
 
@@ -29,7 +28,9 @@ class DanglingTask(Rule):
     (a loop from `get_running_loop()`, `get_event_loop()`, `new_event_loop()`, or a variable or
     attribute named `loop`/`_loop`) whose task is thrown away: an expression statement (also inside
     a conditional expression or a list/set comprehension used as a statement), a chained
-    `.add_done_callback(...)`, an assignment to `_` or to a local that is never read, or the value
+    `.add_done_callback(...)`, an assignment to `_` or to a local (annotated or not) that is read
+    only to add done-callbacks or to put it in a `weakref.WeakSet` (neither keeps it alive), a
+    `weak_refs.add(...)` of the call itself, or the value
     of a `lambda` given as a callback to `call_soon`, `call_later`, `call_at`, `add_done_callback`,
     `add_signal_handler`, `add_reader` or `add_writer`. `tg.create_task(...)` on a `TaskGroup` is
     not reported: the group keeps its tasks.
@@ -69,9 +70,9 @@ class DanglingTask(Rule):
     import, those in `try`/`if` blocks included, so no import below it becomes E402. Suppressions
     the kept task makes stale leave the rewritten line (`# noqa: RUF006`, `# noqa: F841` for a
     variable that is now read, `# type: ignore[unused-awaitable]`); other codes on it stay. Nothing
-    new runs and no suspension point is added. Tasks in conditional expressions, comprehensions and
-    lambdas are reported without a fix, because keeping them needs a restructuring that a person
-    should choose.
+    new runs and no suspension point is added. Tasks in conditional expressions, comprehensions,
+    lambdas and a `WeakSet`'s `add(...)` are reported without a fix, because keeping them needs a
+    restructuring that a person should choose.
     """
 
     CODE = "AIO101"
@@ -105,7 +106,11 @@ class DanglingTask(Rule):
                 return None
             return qualified
         func = node.func
-        if isinstance(func, cst.Attribute) and func.attr.value == TASK_FACTORY_METHOD and self._is_loop(func.value):
+        if (
+            isinstance(func, cst.Attribute)
+            and func.attr.value == TASK_FACTORY_METHOD
+            and self.sem.is_event_loop(func.value)
+        ):
             return "loop.create_task"
         return None
 
@@ -125,20 +130,6 @@ class DanglingTask(Rule):
         # Also read elsewhere (`refs.add(task)`, `return task`): the object is kept, and if it is
         # a future the result is that same object.
         return any(read is not argument for read in self.sem.reads_of(binding))
-
-    def _is_loop(self, receiver: Any) -> bool:
-        if isinstance(receiver, cst.Call):
-            return self.sem.qualified_name(receiver.func) in LOOP_FACTORIES
-        if isinstance(receiver, cst.Attribute):
-            return receiver.attr.value in LOOP_NAMES
-        if isinstance(receiver, cst.Name):
-            binding = self.sem.binding(receiver)
-            values = binding.values if binding is not None else []
-            if any(isinstance(v, cst.Call) and self.sem.qualified_name(v.func) in LOOP_FACTORIES for v in values):
-                return True
-            # `async with X() as loop` binds something else that merely has the name.
-            return receiver.value in LOOP_NAMES and not (binding is not None and binding.by_async_with)
-        return False
 
     def _discarded(self, call: cst.Call) -> tuple[str, Any] | None:
         """(how the task is dropped, the small statement to rewrite or None when not fixable)."""
@@ -165,6 +156,8 @@ class DanglingTask(Rule):
             if isinstance(chained, cst.Call) and chained.func is parent and isinstance(parent_of(chained), cst.Expr):
                 return ("chained", parent_of(chained))
             return None
+        if isinstance(parent, cst.Arg) and self._weakly_kept(call, parent):
+            return ("weak", None)
         if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
             return self._unused_target(parent, parent.targets[0].target)
         if isinstance(parent, cst.AnnAssign):
@@ -179,9 +172,42 @@ class DanglingTask(Rule):
         binding = self.sem.binding(target)
         if binding is None or not binding.is_local or binding.declared:
             return None  # module and class attributes live on; globals are read elsewhere
-        if self.sem.is_read(binding):
+        if not all(self._keeps_nothing(read) for read in self.sem.reads_of(binding)):
             return None
         return ("unread", statement)
+
+    def _keeps_nothing(self, read: cst.Name) -> bool:
+        """A read that leaves the task unreferenced: `task.add_done_callback(f)` (the task refers
+        to its callbacks, not they to it) or `weak_refs.add(task)` as statements."""
+        parent = self.sem.parent(read)
+        if isinstance(parent, cst.Attribute) and parent.value is read:
+            call = self.sem.parent(parent)
+            return (
+                parent.attr.value in TASK_METHODS_RETURNING_NONE
+                and isinstance(call, cst.Call)
+                and call.func is parent
+                and isinstance(self.sem.parent(call), cst.Expr)
+            )
+        return isinstance(parent, cst.Arg) and self._weakly_kept(read, parent)
+
+    def _weakly_kept(self, value: Any, arg: cst.Arg) -> bool:
+        """`refs.add(value)` as a statement, `refs` only ever a `weakref.WeakSet()`."""
+        call = self.sem.parent(arg)
+        if not (
+            isinstance(call, cst.Call)
+            and len(call.args) == 1
+            and call.args[0] is arg
+            and arg.keyword is None
+            and not arg.star
+            and isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "add"
+            and isinstance(self.sem.parent(call), cst.Expr)
+        ):
+            return False
+        values = self.sem.values_of(call.func.value)
+        return bool(values) and all(
+            isinstance(v, cst.Call) and self.sem.qualified_name(v.func) in WEAK_SETS for v in values or ()
+        )
 
     def _is_ignored_callback(self, lam: cst.Lambda) -> bool:
         arg = self.sem.parent(lam)

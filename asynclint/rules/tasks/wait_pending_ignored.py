@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import WAIT, WAIT_RETURN_EARLY
+from asynclint.asyncio_api import COLLECTION_FILLERS, WAIT, WAIT_RETURN_EARLY
 from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
 
 if TYPE_CHECKING:
@@ -18,9 +18,12 @@ class WaitPendingIgnored(Rule):
     Reports `await asyncio.wait(...)` with a `timeout=` or with `return_when=FIRST_COMPLETED` or
     `FIRST_EXCEPTION` when the pending set it returns is dropped: `done, _ = await ...`, a
     `pending` name never read, `(await asyncio.wait(...))[0]`, or the whole result discarded.
-    Not reported: `return_when=ALL_COMPLETED` without a timeout (nothing is left pending), and
-    calls whose tasks are still reachable afterwards: a local collection (or a task in the list
-    literal) that the function reads again, or anything that is not a local (`self.tasks`).
+    The tasks may come in a comprehension, a list literal, or a local collection filled with
+    `append`/`add` before the call. Not reported: `return_when=ALL_COMPLETED` without a timeout
+    (nothing is left pending), and calls whose tasks are still reachable afterwards: a local
+    collection (or a task in the list literal) that the function reads again or hands to anyone,
+    a copy of another collection (`set(self.tasks)`), a parameter (the caller's tasks: the caller
+    decides what becomes of them), or anything that is not a local (`self.tasks`).
 
     ## Why is this bad?
     `asyncio.wait()` does not cancel what has not finished. The pending tasks keep running with
@@ -124,14 +127,46 @@ class WaitPendingIgnored(Rule):
         if isinstance(tasks, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
             return False
         if isinstance(tasks, cst.Name):
-            return self._read_elsewhere(tasks, function)
+            return self._read_elsewhere(tasks, function, call)
         return True  # an attribute, a call's result...: kept somewhere we cannot see
 
-    def _read_elsewhere(self, name: cst.Name, function: Any) -> bool:
+    def _read_elsewhere(self, name: cst.Name, function: Any, call: cst.Call | None = None) -> bool:
         binding = self.sem.binding(name)
         if binding is None or binding.scope is not function:
             return True  # not a local of this function
-        return any(read is not name for read in binding.reads) or self.sem.used_in_nested_scope(binding)
+        if binding.is_parameter:
+            return True  # the caller's tasks: the caller decides what becomes of them
+        if call is not None and any(self._copies_a_kept_collection(value) for value in binding.values):
+            return True  # `tasks = set(self._tasks)`: the tasks are still held where they came from
+        if self.sem.used_in_nested_scope(binding):
+            return True
+        return any(read is not name and not self._only_fills(read, call) for read in binding.reads)
+
+    def _only_fills(self, read: cst.Name, call: cst.Call | None) -> bool:
+        """`tasks.append(task)` before the wait (and outside any loop around it) only fills the
+        collection: the function cannot get at the tasks through it afterwards."""
+        if call is None or self.sem.order(read) > self.sem.order(call):
+            return False
+        attribute = self.sem.parent(read)
+        filled = (
+            isinstance(attribute, cst.Attribute)
+            and attribute.value is read
+            and attribute.attr.value in COLLECTION_FILLERS
+            and isinstance(self.sem.parent(attribute), cst.Call)
+        )
+        if not filled:
+            return False
+        # A loop around both reaches the wait again with the collection in hand.
+        loops = (cst.For, cst.While)
+        return not any(isinstance(loop, loops) and self.sem.is_inside(call, loop) for loop in self.sem.ancestors(read))
+
+    def _copies_a_kept_collection(self, value: Any) -> bool:
+        return (
+            isinstance(value, cst.Call)
+            and self.sem.qualified_name(value.func) in ("builtins.set", "builtins.list", "builtins.tuple")
+            and len(value.args) == 1
+            and not isinstance(value.args[0].value, (cst.ListComp, cst.SetComp, cst.GeneratorExp))
+        )
 
     def _fix(self, assign: cst.Assign, pending: cst.Name) -> Any:
         line = self.sem.parent(assign)
