@@ -1,8 +1,8 @@
 # AIO310 with target 3.10 (no asyncio.timeout there): only code guarded for 3.11 is reported.
+import asyncio
 import sys
 
 import async_timeout
-import asyncio
 
 
 async def fetch(reader):
