@@ -320,3 +320,28 @@ async def test_consumer_without_own_cancel(consumer):
         await consumer.run()
     except asyncio.CancelledError:  # error: AIO603
         raise
+
+
+async def test_server_copes_with_a_handler_that_suppresses_cancellation(run_app):
+    # Scaffolding: the fake handler swallows cancellation on purpose (aiohttp's test_run_app).
+    async def handler(request):
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.5)
+        return "FOO"
+
+    await run_app(handler)
+
+
+def make_handler():
+    # Not in a test: a helper like any other.
+    async def handler(request):
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:  # error: AIO603
+            await asyncio.sleep(0.5)
+            raise
+        return "FOO"
+
+    return handler

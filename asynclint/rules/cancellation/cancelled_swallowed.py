@@ -46,7 +46,8 @@ class CancelledSwallowed(Rule):
       `try: await task` / `except asyncio.CancelledError: pass` (`task` a name, an attribute or
       a subscript like `self._tasks[key]`);
     - a test (`async def test_...`) that makes its own mocks raise `CancelledError` to end the
-      loop under test, and catches it;
+      loop under test, and catches it, and coroutines defined inside a test function (fake
+      handlers that swallow cancellation on purpose, to test what copes with them);
     - handlers an earlier handler of the same `try` already shields from cancellation, handlers
       in plain functions, and modules written for trio.
 
@@ -128,6 +129,7 @@ class CancelledSwallowed(Rule):
                 or self._deliberate(handler, kind)
                 or self._awaits_what_it_cancelled(node, coroutine.node)
                 or self._test_raises_it_itself(coroutine.node)
+                or self._test_scaffolding(coroutine.node)
             ):
                 return
             task_body = self.sem.how_run(coroutine.node) is Run.TASK
@@ -337,6 +339,14 @@ class CancelledSwallowed(Rule):
 
     def _generator(self, function: Any) -> bool:
         return any(isinstance(n, cst.Yield) for n in self.sem.descendants(function.body, into_scopes=False))
+
+    def _test_scaffolding(self, function: Any) -> bool:
+        """A coroutine defined inside a test function (a fake handler or server the test builds,
+        aiohttp's `test_run_app`): swallowing cancellation there is what the test exercises."""
+        return any(
+            isinstance(outer, cst.FunctionDef) and outer.name.value.startswith("test")
+            for outer in self.sem.ancestors(function)
+        )
 
     def _test_raises_it_itself(self, function: Any) -> bool:
         """A test (`async def test_...`) that makes its own mocks raise `CancelledError`
