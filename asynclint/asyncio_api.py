@@ -32,6 +32,9 @@ TASK_FACTORIES = _asyncio(("create_task", "ensure_future"))
 """Functions that wrap a coroutine in a new task (the event loop keeps only a weak reference)."""
 TASK_FACTORY_METHOD = "create_task"
 """The loop (and TaskGroup) method that makes a task."""
+SCHEDULING_METHODS = frozenset({TASK_FACTORY_METHOD, "add_task"})
+"""Methods that schedule the coroutine object they are handed as a task, whatever the receiver:
+a loop's or TaskGroup's `create_task`, sanic's `app.add_task(coro)` (AIO603's task bodies)."""
 TASK_METHODS_RETURNING_NONE = frozenset({"add_done_callback", "set_name"})
 """Task methods that return None: `create_task(c).add_done_callback(f)` still drops the task."""
 WEAK_SETS = frozenset({"weakref.WeakSet"})
@@ -227,6 +230,13 @@ UNGROUPED_EXCEPTIONS = frozenset(
     {CANCELLED_ERROR, "builtins.KeyboardInterrupt", "builtins.SystemExit", "builtins.GeneratorExit"}
 )
 """What a TaskGroup lets through ungrouped (cancellation from outside, interpreter exits)."""
+LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"})
+"""`logger.<method>(...)`: a caught exception passed only to these (`exc_info=exc`) is reported,
+not handed on (AIO603)."""
+SHIELD = "asyncio.shield"
+"""`await asyncio.shield(task)` after `task.cancel()` still waits for the task it cancelled."""
+SHOWING_CALLS = frozenset({"builtins.print", "builtins.str", "builtins.repr", "builtins.type", "builtins.format"})
+"""Calls that only show a caught exception (or turn it into text for a log line)."""
 
 # ------------------------------------------------------------ deprecated and removed APIs
 COROUTINE_DECORATOR = "asyncio.coroutine"

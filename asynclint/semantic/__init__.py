@@ -15,7 +15,8 @@ grouped by what it answers:
 - syntax predicates: `descendants`, `suspends`, `suspends_in`, `handler_types`, `single_index`,
   `jumps_out`, `always_raises`;
 - callees (`Callee`: coroutine / plain / unknown): `callee_kind`, `is_coroutine_call`,
-  `is_future_call`, `called_definition`, `is_event_loop`;
+  `is_future_call`, `called_definition`, `is_event_loop`; how a coroutine function is run
+  (`Run`: task body / helper): `how_run`;
 - fix building blocks: `module_attribute`, `awaited`, `removed_statement`, `parse_expression`,
   `parse_statement`, `parse_small_statement`, `code_for`, `without_codes`.
 
@@ -31,11 +32,12 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from asynclint import asyncio_api
-from asynclint.semantic import callees, fixes, guards, names, syntax
+from asynclint.semantic import callees, fixes, guards, names, syntax, usage
 from asynclint.semantic.callees import Callee, callee_kind, is_coroutine_call, is_future_call
 from asynclint.semantic.model import Model
 from asynclint.semantic.project import ProjectIndex, ProjectView
 from asynclint.semantic.scopes import Binding, Scope
+from asynclint.semantic.usage import Run
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
 else:
     from asynclint._lazy import cst
 
-__all__ = ["Binding", "Callee", "Model", "ProjectIndex", "ProjectView", "Scope", "Semantic"]
+__all__ = ["Binding", "Callee", "Model", "ProjectIndex", "ProjectView", "Run", "Scope", "Semantic"]
 
 Version = tuple[int, int]
 
@@ -324,6 +326,11 @@ class Semantic:
             by_async_with = binding is not None and binding.by_async_with
             return expression.value in asyncio_api.LOOP_NAMES and not by_async_with
         return False
+
+    def how_run(self, function: Any) -> Run:
+        """Is the coroutine function `function` only ever scheduled as a task (`Run.TASK`), or
+        awaited, passed on, an async generator or of unknown use (`Run.HELPER`)? (`usage`)"""
+        return usage.how_run(self._model, function, self.project)
 
     # ---------------------------------------------------------------- fix building blocks
     def module_attribute(self, at: Any, module: str, attr: str) -> tuple[Any, tuple[ImportRequest, ...]] | None:

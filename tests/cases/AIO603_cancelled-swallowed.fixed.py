@@ -27,16 +27,16 @@ async def swallowers(queue):
         log("failed")
     try:
         await queue.get()
-    except CancelledError:
-        raise
-    except BaseException:  # error: AIO603
+    except BaseException as exc:  # error: AIO603
         log("failed")
+        if isinstance(exc, CancelledError):
+            raise
     try:
         await queue.get()
-    except CancelledError:
-        raise
-    except:  # error: AIO603
+    except BaseException as exc:  # error: AIO603
         log("failed")
+        if isinstance(exc, CancelledError):
+            raise
     for _ in range(3):
         try:
             await queue.get()
@@ -45,10 +45,10 @@ async def swallowers(queue):
     try:
         async with asyncio.timeout(1):
             pass
-    except CancelledError:
-        raise
-    except (asyncio.CancelledError, TimeoutError):  # error: AIO603
+    except (asyncio.CancelledError, TimeoutError) as exc:  # error: AIO603
         log("timed out")
+        if isinstance(exc, CancelledError):
+            raise
     await queue.put(None)
 
 
@@ -57,10 +57,10 @@ async def probe(run, fallback):
         return await run()
     except (KeyboardInterrupt, SystemExit):
         raise
-    except CancelledError:
-        raise
-    except BaseException:  # error: AIO603
+    except BaseException as exc:  # error: AIO603
         log("probe failed, trying the fallback")
+        if isinstance(exc, CancelledError):
+            raise
     return await fallback()
 
 
@@ -140,13 +140,14 @@ async def ordinary_errors(queue):
         log("failed")
 
 
+# Helpers (no use here says they run as tasks): ending quietly hands their caller a normal
+# return, so the caller's own cancellation (a timeout around it, a TaskGroup) is lost.
 async def background_loop(queue):
-    # The task ends when cancelled (with a result instead of cancelled), after sync clean-up.
     try:
         while True:
             await queue.get()
-    except asyncio.CancelledError:
-        pass
+    except asyncio.CancelledError:  # error: AIO603
+        raise
     queue.task_done()
 
 
@@ -154,7 +155,7 @@ async def leaves_the_loop(queue):
     while True:
         try:
             await queue.get()
-        except asyncio.CancelledError:
+        except asyncio.CancelledError:  # error: AIO603
             break
     log("stopped")
 
@@ -162,9 +163,48 @@ async def leaves_the_loop(queue):
 async def returns_at_once(queue):
     try:
         await queue.get()
-    except asyncio.CancelledError:
+    except asyncio.CancelledError:  # error: AIO603
         return None
     await queue.put(None)
+
+
+class Tasks:
+    """The same bodies run only as tasks: they end after the handler, and their owner sees it."""
+
+    def start(self, queue, loop):
+        self.tasks = [
+            asyncio.create_task(self._background_loop(queue)),
+            asyncio.ensure_future(self._leaves_the_loop(queue)),
+            loop.create_task(self._returns_at_once(queue)),
+        ]
+
+    async def _background_loop(self, queue):
+        try:
+            while True:
+                await queue.get()
+        except asyncio.CancelledError:
+            pass
+        queue.task_done()
+
+    async def _leaves_the_loop(self, queue):
+        while True:
+            try:
+                await queue.get()
+            except asyncio.CancelledError:
+                break
+        log("stopped")
+
+    async def _returns_at_once(self, queue):
+        try:
+            await queue.get()
+        except asyncio.CancelledError:
+            return None
+        await queue.put(None)
+
+    async def stop(self):
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks)
 
 
 async def checks_cancelling(queue):
@@ -239,10 +279,23 @@ async def use_helper(connection):
 async def else_never_runs_after_a_handler(connection):
     try:
         await connection.request()
-    except asyncio.CancelledError:
-        pass  # then the coroutine ends: the else is skipped after a handler
+    except asyncio.CancelledError:  # error: AIO603
+        raise  # a helper: ending quietly is what loses the caller's cancellation
     else:
         await connection.commit()
+
+
+class Committer:
+    def start(self, connection):
+        self._task = asyncio.create_task(self._commit(connection))
+
+    async def _commit(self, connection):
+        try:
+            await connection.request()
+        except asyncio.CancelledError:
+            pass  # a task body that ends: the else is skipped after a handler
+        else:
+            await connection.commit()
 
 
 class Engine:

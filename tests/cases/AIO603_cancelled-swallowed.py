@@ -131,12 +131,13 @@ async def ordinary_errors(queue):
         log("failed")
 
 
+# Helpers (no use here says they run as tasks): ending quietly hands their caller a normal
+# return, so the caller's own cancellation (a timeout around it, a TaskGroup) is lost.
 async def background_loop(queue):
-    # The task ends when cancelled (with a result instead of cancelled), after sync clean-up.
     try:
         while True:
             await queue.get()
-    except asyncio.CancelledError:
+    except asyncio.CancelledError:  # error: AIO603
         pass
     queue.task_done()
 
@@ -145,7 +146,7 @@ async def leaves_the_loop(queue):
     while True:
         try:
             await queue.get()
-        except asyncio.CancelledError:
+        except asyncio.CancelledError:  # error: AIO603
             break
     log("stopped")
 
@@ -153,9 +154,48 @@ async def leaves_the_loop(queue):
 async def returns_at_once(queue):
     try:
         await queue.get()
-    except asyncio.CancelledError:
+    except asyncio.CancelledError:  # error: AIO603
         return None
     await queue.put(None)
+
+
+class Tasks:
+    """The same bodies run only as tasks: they end after the handler, and their owner sees it."""
+
+    def start(self, queue, loop):
+        self.tasks = [
+            asyncio.create_task(self._background_loop(queue)),
+            asyncio.ensure_future(self._leaves_the_loop(queue)),
+            loop.create_task(self._returns_at_once(queue)),
+        ]
+
+    async def _background_loop(self, queue):
+        try:
+            while True:
+                await queue.get()
+        except asyncio.CancelledError:
+            pass
+        queue.task_done()
+
+    async def _leaves_the_loop(self, queue):
+        while True:
+            try:
+                await queue.get()
+            except asyncio.CancelledError:
+                break
+        log("stopped")
+
+    async def _returns_at_once(self, queue):
+        try:
+            await queue.get()
+        except asyncio.CancelledError:
+            return None
+        await queue.put(None)
+
+    async def stop(self):
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks)
 
 
 async def checks_cancelling(queue):
@@ -230,10 +270,23 @@ async def use_helper(connection):
 async def else_never_runs_after_a_handler(connection):
     try:
         await connection.request()
-    except asyncio.CancelledError:
-        pass  # then the coroutine ends: the else is skipped after a handler
+    except asyncio.CancelledError:  # error: AIO603
+        pass  # a helper: ending quietly is what loses the caller's cancellation
     else:
         await connection.commit()
+
+
+class Committer:
+    def start(self, connection):
+        self._task = asyncio.create_task(self._commit(connection))
+
+    async def _commit(self, connection):
+        try:
+            await connection.request()
+        except asyncio.CancelledError:
+            pass  # a task body that ends: the else is skipped after a handler
+        else:
+            await connection.commit()
 
 
 class Engine:
