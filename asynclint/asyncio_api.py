@@ -241,6 +241,8 @@ SHOWING_CALLS = frozenset({"builtins.print", "builtins.str", "builtins.repr", "b
 # ------------------------------------------------------------ deprecated and removed APIs
 COROUTINE_DECORATOR = "asyncio.coroutine"
 """`@asyncio.coroutine`: deprecated in 3.8, removed in 3.11."""
+COROUTINE_WRAPPERS = frozenset({COROUTINE_DECORATOR, "types.coroutine"})
+"""Calls that make a generator function a (generator-based) coroutine function."""
 GENERATOR_TYPES = frozenset({"typing.Generator", "collections.abc.Generator"})
 """`Generator[Y, S, R]`, how a generator-based coroutine was annotated: `async def` says only `R`."""
 LOOP_PARAMETER_REMOVED_IN = (3, 10)

@@ -155,10 +155,19 @@ def delegate_known(delay):
 def plain_values(flag):
     if flag:
         return None
+    if flag == 0:
+        return "451 {}".format(flag)
+    if flag == 1:
+        return "%s" % flag, str(flag)
     return [flag], (flag == 1)
 
 
-# Unknown whether it is awaitable: `return await` is unsafe.
+@asyncio.coroutine  # error: AIO305
+def builtin_call(flag):
+    return str(flag)
+
+
+# Unknown whether it is awaitable: the fix (returning it as it is) is unsafe.
 @asyncio.coroutine  # error: AIO305
 def delegate_unknown(reader):
     return reader.read()

@@ -1,6 +1,7 @@
 # AIO305 on generators that lack the decorator but are used as coroutines: every unannotated
 # line asserts silence.
 import asyncio
+import types
 
 
 async def fetch():
@@ -74,6 +75,13 @@ def wrapped(types):
 
 def unknown(stream):
     yield from stream.read()
+
+
+def legacy_wrapped():
+    yield from fetch()
+
+
+legacy_wrapped = types.coroutine(legacy_wrapped)
 
 
 asyncio.ensure_future(asyncio.sleep(0))

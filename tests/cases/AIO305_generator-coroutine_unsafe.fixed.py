@@ -20,6 +20,6 @@ async def commented():
     return 1
 
 
-# No yield, and the value returned is not known to be awaitable: `return await`, unsafe.
+# No yield, and the value returned is not known to be awaitable or not: returned as it is, unsafe.
 async def delegate(reader):
-    return await reader.read()
+    return reader.read()

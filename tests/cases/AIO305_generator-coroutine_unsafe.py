@@ -25,7 +25,7 @@ def commented():
     yield  # makes this a generator for @asyncio.coroutine
 
 
-# No yield, and the value returned is not known to be awaitable: `return await`, unsafe.
+# No yield, and the value returned is not known to be awaitable or not: returned as it is, unsafe.
 @asyncio.coroutine  # error: AIO305
 def delegate(reader):
     return reader.read()

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING, Any
 from asynclint.asyncio_api import (
     ASYNC_CONTEXT_PRIMITIVES,
     COROUTINE_DECORATOR,
+    COROUTINE_WRAPPERS,
     GENERATOR_TYPES,
     RUN_AS_COROUTINE,
     RUNNER_METHODS,
 )
 from asynclint.rule import Fix, FixAvailability, FixFacts, Rule, Safety
+from asynclint.semantic import Callee
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -69,9 +71,11 @@ class GeneratorCoroutine(Rule):
     a coroutine: every use is a call handed to asyncio to run, awaited, or taken by `yield from`
     in an `@asyncio.coroutine` function (a method, or a name also used otherwise: no fix). A body
     with no `yield` at all returned its value through the decorator, which awaited it when it
-    was awaitable: `return x` becomes `return await x`, safe when `x` is a call known to give a
-    coroutine or a future, unsafe otherwise (`await` fails on a value that is not awaitable);
-    literals, displays and comparisons are returned as they are. A return annotation
+    was awaitable: `return x` becomes `return await x` when `x` is a call known to give a
+    coroutine or a future; literals, displays, comparisons, string formatting and builtin calls
+    are returned as they are; any other value is returned as it is too, and the fix is unsafe
+    (an awaitable would reach the caller unawaited, but `await` on a plain value raises
+    `TypeError`: aiosmtpd 1.0's handlers return `'451 ...'.format(...)`). A return annotation
     `Generator[Y, S, R]` (`typing` or `collections.abc`) becomes `R`, in modules and in their
     `.pyi` stubs (collected beside them; a stub's `...` body has nothing else to convert); a
     string annotation is kept, and makes the fix unsafe. The
@@ -132,11 +136,11 @@ class GeneratorCoroutine(Rule):
     def _use(self, read: Any) -> str:
         """How a read of a generator function's name uses it: "runner" (its call is handed to
         asyncio to run), "await" (awaited, or `yield from` in an `@asyncio.coroutine`),
-        "wrapped" (`asyncio.coroutine(f)`), "other"."""
+        "wrapped" (`asyncio.coroutine(f)`, `types.coroutine(f)`), "other"."""
         call = self.sem.parent(read)
         argument = self.sem.parent(call) if isinstance(call, cst.Arg) else None
-        if isinstance(argument, cst.Call) and self.sem.resolves_to(argument.func, COROUTINE_DECORATOR):
-            return "wrapped"  # `f = asyncio.coroutine(f)`: reported (and fixed) there
+        if isinstance(argument, cst.Call) and self.sem.resolves_to(argument.func, *COROUTINE_WRAPPERS):
+            return "wrapped"  # `f = asyncio.coroutine(f)` (reported there), `types.coroutine(f)`
         if not isinstance(call, cst.Call) or call.func is not read:
             return "other"
         holder = self.sem.parent(call)
@@ -237,11 +241,15 @@ class GeneratorCoroutine(Rule):
             # was awaitable (a future, a coroutine) and passed anything else through.
             for statement in _own_returns(node.body):
                 value = statement.value
-                if value is None or isinstance(value, _plain_values()) or _is_constant_name(value):
+                if value is None or self._never_awaitable(value):
                     continue
-                awaited[statement] = self.sem.awaited(value, value)
-                if not (self.sem.is_coroutine_call(value) or self.sem.is_future_call(value)):
-                    safety = Safety.UNSAFE  # `await` raises TypeError if it is not awaitable after all
+                if self.sem.is_coroutine_call(value) or self.sem.is_future_call(value):
+                    awaited[statement] = self.sem.awaited(value, value)
+                else:
+                    # Not known either way: returned as it is (right for a plain value; a caller
+                    # would get an awaitable unawaited), since `await` on a plain value raises
+                    # TypeError (aiosmtpd 1.0's handlers return `'451 ...'.format(...)`).
+                    safety = Safety.UNSAFE
         returns, unused = self._native_returns(node)
         if returns is not None and isinstance(returns.annotation, (cst.SimpleString, cst.ConcatenatedString)):
             safety = Safety.UNSAFE  # a string annotation is kept: it may name the Generator still
@@ -254,6 +262,20 @@ class GeneratorCoroutine(Rule):
         dropped = [self.sem.import_of(self.sem.root_name(e)) for e in (reference, *unused) if e is not None]
         edits = [(node, replacement), *extra]
         return self.make_fix(safety, edits, drop_imports=tuple(d for d in dropped if d is not None))
+
+    def _never_awaitable(self, value: Any) -> bool:
+        """Literals, displays, comparisons, string formatting (`'...'.format()`, `'%s' % x`)
+        and builtin calls (`str(x)`): values that are never awaitable."""
+        if isinstance(value, _plain_values()) or _is_constant_name(value):
+            return True
+        if isinstance(value, cst.BinaryOperation):
+            return isinstance(value.left, _string_types())
+        if not isinstance(value, cst.Call):
+            return False
+        if isinstance(value.func, cst.Attribute) and isinstance(value.func.value, _string_types()):
+            return True
+        qualified = self.sem.qualified_name(value.func) or ""
+        return qualified.startswith("builtins.") and self.sem.callee_kind(value.func) == Callee.PLAIN
 
     def _native_returns(self, node: cst.FunctionDef) -> tuple[Any, list[Any]]:
         """`-> Generator[Y, S, R]` (in a module or its `.pyi` stub) becomes `-> R`: a native
@@ -375,6 +397,11 @@ def _plain_values() -> tuple[type, ...]:
         cst.Comparison,
         cst.Lambda,
     )
+
+
+@functools.cache
+def _string_types() -> tuple[type, ...]:
+    return (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 
 
 def _is_constant_name(value: Any) -> bool:
