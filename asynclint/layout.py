@@ -297,6 +297,7 @@ def add_imports(module: cst.Module, requests: Iterable[ImportRequest]) -> cst.Mo
 
 # ------------------------------------------------------------------------------ line length
 _OPEN, _CLOSE = "([{", ")]}"
+_FROM_IMPORT = re.compile(r"(?P<head>from\s+\S+\s+import)\s+(?P<names>[^()]+?)\s*$")
 _DIRECTIVE = re.compile(r"#\s*(noqa|type:|pragma|pylint:|fmt:|mypy:|pyright:|isort:)", re.IGNORECASE)
 
 
@@ -439,6 +440,11 @@ def wrap_line(line: str, limit: int) -> list[str] | None:
     indent = line[: len(line) - len(content)]
     if "\t" in line[: len(indent) + 1] or _DIRECTIVE.search(line):
         return None
+    names = _FROM_IMPORT.match(content)
+    if names is not None and not any(c in content for c in "(#;*\\"):
+        # isort's and ruff's I001 form: one name a line, in parentheses, with a trailing comma.
+        items = [item.strip() for item in names.group("names").split(",") if item.strip()]
+        return [f"{indent}{names.group('head')} (", *(f"{indent}    {item}," for item in items), f"{indent})"]
     return _split(content, indent, limit)
 
 

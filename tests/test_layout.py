@@ -103,6 +103,13 @@ def test_wrap_is_what_ruff_format_writes(line: str, limit: int) -> None:
     assert wrap_written("", source, limit) == formatted.stdout
 
 
+def test_a_long_from_import_is_wrapped_as_isort_does() -> None:
+    line = "from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Sequence, cast\n"
+    sorted_ = ruff("check", "--isolated", "--select", "I001", "--fix", "--exit-zero", "-", stdin=line)
+    assert wrap_written("", line, 88) == sorted_.stdout
+    assert wrap_line("from m import *" + " " * 90, 88) is None
+
+
 def test_only_the_lines_the_fix_wrote_are_wrapped() -> None:
     before = "x = call(aaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbb, ccccccccccccccccccccccc)\ny = 1\n"
     after = before.replace(

@@ -78,19 +78,20 @@ def module_alias(model: Model, module: str, at: Any) -> tuple[str | None, bool]:
 def imported_name(model: Model, qualified: str, at: Any) -> str | None:
     """A name that code at `at` can use for `qualified` because an import binds it to exactly
     that object (`from asyncio import get_running_loop` for `asyncio.get_running_loop`), never
-    rebound, visible at `at` and bound at run time.  None when there is no such name."""
+    rebound, visible at `at` and bound at run time.  None when there is no such name.
+
+    Only module-level imports count: a function's own `from asyncio import x` may run after
+    the place the fix writes to (UnboundLocalError)."""
     scope = model.scope_of(at)
+    module = model.module_scope
     typing_only = typing_only_imports(model)
-    for candidate_scope in (scope, model.module_scope):
-        for name, targets in sorted(candidate_scope.import_targets.items()):
-            if len(targets) != 1 or normalize(next(iter(targets))) != qualified:
-                continue
-            if candidate_scope.assignment_counts.get(name) or (
-                candidate_scope is model.module_scope and name in typing_only
-            ):
-                continue
-            if model.lookup(name, scope) is candidate_scope:
-                return name
+    for name, targets in sorted(module.import_targets.items()):
+        if len(targets) != 1 or normalize(next(iter(targets))) != qualified:
+            continue
+        if module.assignment_counts.get(name) or name in typing_only:
+            continue
+        if model.lookup(name, scope) is module:
+            return name
     return None
 
 

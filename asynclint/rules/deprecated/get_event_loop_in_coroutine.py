@@ -42,9 +42,12 @@ class GetEventLoopInCoroutine(Rule):
     ```
 
     ## Fix safety
-    Safe: inside a running coroutine both calls return the same loop. A `from asyncio import
-    get_event_loop` is left in place (another rule may still use it); the fix refers to
-    `asyncio.get_running_loop`, adding `import asyncio` when the module has no name for it.
+    Safe: inside a running coroutine both calls return the same loop. The fix uses the name the
+    module already imports for it (`from asyncio import get_running_loop`), else
+    `asyncio.get_running_loop`, adding `import asyncio` when the module has no name for it; a
+    `from asyncio import get_event_loop` that the fix leaves unused is removed (F401). A test
+    that patches `asyncio.get_event_loop` to hand the code a mock loop no longer reaches it
+    (aiohttp's `test_tcpsite_default_host`): the patch, not the code, relied on the old call.
     """
 
     CODE = "AIO302"
