@@ -412,6 +412,7 @@ def _lint_module(
         for node_class, _ in handler_classes(rule_class):
             handlers.setdefault(node_class, [])
     model = Model(module, handlers.keys())
+    model.source = text
     if project is None:
         project = ProjectIndex().view(path)  # a caller that keeps no index: this file's own
     sem = Semantic(module, model, settings.target_version, project)
