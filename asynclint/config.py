@@ -152,6 +152,9 @@ class Settings:
     unsafe_fixes: bool = False
     extend_safe_fixes: tuple[str, ...] = ()
     blocking_calls: tuple[str, ...] = ()
+    site_packages: tuple[str, ...] = ()
+    """Directories of installed packages the type oracle reads (as data, never imported) before
+    the running interpreter's `sys.path`: another virtualenv's `site-packages`, absolute."""
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     extend_exclude: tuple[str, ...] = ()
     force_exclude: bool = False
@@ -301,6 +304,7 @@ _KEYS = {
     "unsafe-fixes",
     "extend-safe-fixes",
     "blocking-calls",
+    "site-packages",
     "exclude",
     "extend-exclude",
     "force-exclude",
@@ -391,6 +395,11 @@ def settings_from_table(table: dict[str, Any], project: dict[str, Any], path: Pa
     for key in ("blocking-calls", "exclude", "extend-exclude"):
         if key in table:
             changes[key.replace("-", "_")] = _strings(table[key], f"{where} {key}")
+    if "site-packages" in table:
+        base = path.parent if path else Path(".")
+        changes["site_packages"] = tuple(
+            str((base / entry).resolve()) for entry in _strings(table["site-packages"], f"{where} site-packages")
+        )
     for key in ("unsafe-fixes", "force-exclude"):
         if key in table:
             if not isinstance(table[key], bool):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from expectations import annotations, describe, findings, settings_for
 
+from asynclint.config import load_settings
 from asynclint.engine import lint_text
 from asynclint.semantic.project import ProjectIndex
 
@@ -288,6 +289,39 @@ class Holder:
                 holder.store.flush()
         """,
     },
+    "plain-def-returning-a-coroutine": {
+        "app/http.py": """
+            from typing import TYPE_CHECKING, Any, Awaitable, Coroutine, TypeVar
+
+            if TYPE_CHECKING:
+                T = TypeVar("T")
+                Response = Coroutine[Any, Any, T]
+
+            class HTTPClient:
+                def edit_channel(self, channel_id) -> Response[dict]:
+                    return self.request(channel_id)
+
+                def raw(self) -> "Coroutine[Any, Any, None]":
+                    return self.request(0)
+
+                def later(self) -> Awaitable[None]:
+                    return self.request(0)
+
+                async def request(self, channel_id): ...
+        """,
+        "app/main.py": """
+            from app.http import HTTPClient
+
+            class Channel:
+                def __init__(self, http: HTTPClient):
+                    self.http = http
+
+                async def edit(self):
+                    self.http.edit_channel(1)  # error: AIO401
+                    self.http.raw()  # error: AIO401
+                    self.http.later()
+        """,
+    },
     # ---------------------------------------------------------------- unknown stays unknown
     "getattr-is-unknown": {
         "app/proxy.py": "class Proxy:\n    def __getattr__(self, name): ...\n",
@@ -360,13 +394,9 @@ def test_oracle(name: str, tmp_path: Path) -> None:
     assert describe(got) == describe(annotations(text))
 
 
-def test_third_party_package_read_from_site_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = tmp_path / "site"
-    _write(
-        site,
-        {
-            "fakeaio/__init__.py": "from .core import connect, Client\n",
-            "fakeaio/core.py": """
+FAKE_PACKAGE = {
+    "fakeaio/__init__.py": "from .core import connect, Client\n",
+    "fakeaio/core.py": """
                 class Client:
                     async def send(self, data): ...
                     def sync_send(self, data): ...
@@ -376,7 +406,7 @@ def test_third_party_package_read_from_site_packages(tmp_path: Path, monkeypatch
                 def connect() -> Client:
                     raise RuntimeError("never imported")
             """,
-            "fakeaio/core.pyi": """
+    "fakeaio/core.pyi": """
                 class Client:
                     async def send(self, data: bytes) -> None: ...
                     def sync_send(self, data: bytes) -> None: ...
@@ -384,25 +414,25 @@ def test_third_party_package_read_from_site_packages(tmp_path: Path, monkeypatch
                     async def __aenter__(self) -> Client: ...
                 def connect() -> Client: ...
             """,
-        },
-    )
-    project = tmp_path / "proj"
-    _write(
-        project,
-        {
-            "app/main.py": """
-                import fakeaio
+}
+USES_FAKE_PACKAGE = """
+    import fakeaio
 
-                async def main():
-                    client = fakeaio.connect()
-                    client.send(b"x")  # error: AIO401
-                    client.flush()  # error: AIO401
-                    client.sync_send(b"x")
-                    async with fakeaio.Client() as other:
-                        other.send(b"y")  # error: AIO401
-            """
-        },
-    )
+    async def main():
+        client = fakeaio.connect()
+        client.send(b"x")  # error: AIO401
+        client.flush()  # error: AIO401
+        client.sync_send(b"x")
+        async with fakeaio.Client() as other:
+            other.send(b"y")  # error: AIO401
+"""
+
+
+def test_third_party_package_read_from_sys_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    _write(site, FAKE_PACKAGE)
+    project = tmp_path / "proj"
+    _write(project, {"app/main.py": USES_FAKE_PACKAGE})
     monkeypatch.setattr(sys, "path", [str(site), *sys.path])
     main = project / "app" / "main.py"
     text = main.read_text(encoding="utf-8")
@@ -412,6 +442,19 @@ def test_third_party_package_read_from_site_packages(tmp_path: Path, monkeypatch
     assert describe(got) == describe(annotations(text))
     assert str(site / "fakeaio" / "core.pyi") in view.consulted  # the stub won, and is a dependency
     assert "fakeaio" not in sys.modules  # read, never imported
+
+
+def test_third_party_package_read_from_configured_site_packages(tmp_path: Path) -> None:
+    _write(tmp_path / "env" / "site", FAKE_PACKAGE)
+    _write(tmp_path, {"app/main.py": USES_FAKE_PACKAGE})
+    (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nsite-packages = ["env/site"]\n', encoding="utf-8")
+    settings = load_settings(tmp_path).with_selection(select=("AIO401",))
+    assert settings.site_packages == (str((tmp_path / "env" / "site").resolve()),)
+    main = tmp_path / "app" / "main.py"
+    text = main.read_text(encoding="utf-8")
+    assert describe(findings(lint_text(text, settings, str(main)))) == describe(annotations(text))
+    unconfigured = settings_for({}, select=("AIO401",))
+    assert describe(findings(lint_text(text, unconfigured, str(main)))) == []
 
 
 RULE_CASES: dict[str, dict[str, str]] = {

@@ -51,6 +51,9 @@ KEEPING_DECORATORS = frozenset(
 )
 """Decorators that leave a function what it was (a coroutine function stays one)."""
 CAST_FUNCTIONS = frozenset({"typing.cast", "typing_extensions.cast"})
+COROUTINE_TYPES = frozenset({"typing.Coroutine", "collections.abc.Coroutine", "typing_extensions.Coroutine"})
+"""A plain `def` annotated to return one of these (or a module-level alias of one, discord.py's
+`Response = Coroutine[Any, Any, T]`) makes a coroutine when called, as a coroutine function does."""
 """`cast(T, value)`: transparent to the oracle, its value is a T."""
 
 # Builtins that are plain functions: handing a coroutine to one does not run it.
@@ -138,7 +141,7 @@ def _kind_in_scope(model: Model, scope: Scope, name: str, project: ProjectView |
 
 
 def _def_kind(model: Model, definition: Any, project: ProjectView | None) -> bool | None:
-    is_async = definition.asynchronous is not None
+    is_async = definition.asynchronous is not None or _returns_coroutine(model, definition)
     for decorator in definition.decorators:
         expression = decorator.decorator
         called = isinstance(expression, cst.Call)
@@ -151,6 +154,20 @@ def _def_kind(model: Model, definition: Any, project: ProjectView | None) -> boo
             continue
         return None
     return is_async
+
+
+def _returns_coroutine(model: Model, definition: Any) -> bool:
+    """A plain `def` annotated `-> Coroutine[...]` (or an alias of it assigned once at module level)."""
+    annotation = definition.returns.annotation if definition.returns is not None else None
+    if isinstance(annotation, cst.Subscript):
+        annotation = annotation.value
+    if isinstance(annotation, cst.Name):
+        scope = model.lookup(annotation.value, model.scope_of(annotation))
+        values = scope.assigned_values.get(annotation.value, []) if scope is model.module_scope else []
+        if len(values) == 1 and scope is not None and scope.assignment_counts.get(annotation.value) == 1:
+            alias = values[0].value if isinstance(values[0], cst.Subscript) else values[0]
+            return qualified_name(model, alias) in COROUTINE_TYPES
+    return annotation is not None and qualified_name(model, annotation) in COROUTINE_TYPES
 
 
 def _is_async_wrapper(model: Model, expression: Any, project: ProjectView | None, called: bool = False) -> bool:

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from asynclint.asyncio_api import COROUTINE_METHODS, RETURN_TYPES
-from asynclint.semantic.callees import CAST_FUNCTIONS, KEEPING_DECORATORS
+from asynclint.semantic.callees import CAST_FUNCTIONS, COROUTINE_TYPES, KEEPING_DECORATORS
 
 _MAX_HOPS = 8  # re-export chains followed (`pkg/__init__.py` importing from `.core`, ...)
 
@@ -131,6 +131,7 @@ class _Scanner:
         self.info = ModuleInfo(name, path)
         self.is_package = is_package
         self.assigned: set[str] = set()
+        self.coroutine_aliases: set[str] = set()
 
     def run(self, tree: ast.Module) -> ModuleInfo:
         info = self.info
@@ -163,6 +164,9 @@ class _Scanner:
         for node in statements:
             if isinstance(node, (ast.Assign, ast.AnnAssign)):
                 self._record(node, values, declared, {})
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if len(targets) == 1 and isinstance(targets[0], ast.Name) and self._is_coroutine_type(node.value):
+                    self.coroutine_aliases.add(targets[0].id)
         for node in statements:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if _returns_async_wrapper(node):
@@ -301,8 +305,22 @@ class _Scanner:
             return None
         return qualified
 
+    def _is_coroutine_type(self, node: ast.expr | None, depth: int = 0) -> bool:
+        """Does an annotation name a coroutine (`Coroutine[Any, Any, T]`, an alias of it)?"""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and depth < 2:
+            try:
+                node = ast.parse(node.value.strip(), mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return False
+            return self._is_coroutine_type(node, depth + 1)
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        if isinstance(node, ast.Name) and node.id in self.coroutine_aliases:
+            return True
+        return isinstance(node, (ast.Name, ast.Attribute)) and self._qualified(node) in COROUTINE_TYPES
+
     def _kind(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool | None:
-        is_async = isinstance(node, ast.AsyncFunctionDef)
+        is_async = isinstance(node, ast.AsyncFunctionDef) or self._is_coroutine_type(node.returns)
         for decorator in node.decorator_list:
             expression = _decorator(decorator)
             qualified = self._qualified(expression)
@@ -640,12 +658,12 @@ class ProjectView:
         info, (name,) = found
         return self.resolve_type(info.instances.get(name)) if name in info.instances else None
 
-    def method_kind(self, cls: str, name: str) -> bool | None:
+    def method_kind(self, cls: str, name: str, hops: int = 0) -> bool | None:
         """Is method `name` of class `cls` (canonical, see `resolve_type`) a coroutine function?"""
         if cls in COROUTINE_METHODS:
             return True if name in COROUTINE_METHODS[cls] else None
         member = self._member(cls, name)
-        if member is None:
+        if member is None or hops > _MAX_HOPS:
             return None
         owner, info, external = member
         if name in info.methods:
@@ -653,7 +671,7 @@ class ProjectView:
             return None if external and kind is False else kind
         # An attribute holding a callable object: calling it calls its class's `__call__`.
         held = self.resolve_type(info.attributes.get(name))
-        return self.method_kind(held, "__call__") if held is not None and held != owner else None
+        return self.method_kind(held, "__call__", hops + 1) if held is not None and held != owner else None
 
     def method_result(self, cls: str, name: str, awaited: bool, hops: int = 0) -> str | None:
         """The class of what calling (and awaiting) method `name` of class `cls` gives."""

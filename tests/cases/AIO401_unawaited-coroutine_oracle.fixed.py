@@ -4,10 +4,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import typing
-from typing import TYPE_CHECKING, Optional, Self, cast
+from collections.abc import Awaitable, Coroutine
+from typing import TYPE_CHECKING, Any, Optional, Self, TypeVar, cast
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+T = TypeVar("T")
+Response = Coroutine[Any, Any, T]
 
 
 def retry(times: int) -> Callable:
@@ -106,3 +110,21 @@ async def locals_(thing: object) -> None:
     reassigned = Store()
     reassigned = Result()
     reassigned.commit()
+
+
+def request() -> Coroutine[Any, Any, int]:
+    return connect()
+
+
+def aliased() -> Response[int]:
+    return connect()
+
+
+def future() -> Awaitable[int]:
+    return asyncio.get_running_loop().create_future()
+
+
+async def coroutine_returning() -> None:
+    await request()  # error: AIO401
+    await aliased()  # error: AIO401
+    future()
