@@ -348,6 +348,19 @@ class Holder:
                     self.db.commit()
         """,
     },
+    "instance-attribute-shadows-method": {
+        "app/store.py": STORE_IMPORTS
+        + STORE.replace(
+            "    def flush(self): ...",
+            "    def flush(self): ...\n    def __init__(self):\n        self.commit = self.flush",
+        ),
+        "app/main.py": """
+            from app.store import Store
+
+            async def main(store: Store):
+                store.commit()
+        """,
+    },
     "unknown-base": {
         "app/conn.py": "from somewhere_else import Base\n\nclass Conn(Base):\n    def send(self): ...\n",
         "app/main.py": """

@@ -354,19 +354,26 @@ class _Own:
         self.view = view
         self._scanner: Any = None
         self._with_items: dict[tuple[Scope, str], list[Any]] = {}
+        self.types: dict[Any, str | None] = {}
+        self._annotations: dict[Any, str | None] = {}
 
     def info(self) -> ModuleInfo:
         from asynclint.semantic.project import ModuleInfo, _Scanner
 
         if self._scanner is None:
-            model = self.model
-            self._scanner = _Scanner(self.view.module, "<own>", self.view.is_package)
-            try:
-                tree = ast.parse(model.source if model.source is not None else model.module.code)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                self._scanner.info = ModuleInfo(self.view.module, "<own>")
+            model, view = self.model, self.view
+            self._scanner = _Scanner(view.module, view.path or "<own>", view.is_package)
+            source = model.source if model.source is not None else model.module.code
+            if view.path is not None:
+                # `_annotation` resolves through the scan's imports: the shared scan's serve.
+                self._scanner.info = view.index.scan_source(view.path, view.module, source)
             else:
-                self._scanner.run(tree)
+                try:
+                    tree = ast.parse(source)
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    self._scanner.info = ModuleInfo(view.module, "<own>")
+                else:
+                    self._scanner.run(tree)
         info: ModuleInfo = self._scanner.info
         return info
 
@@ -398,6 +405,11 @@ class _Own:
 
     def annotation(self, model: Model, annotation: Any) -> str | None:
         """The class an annotation of this module names (resolved through its imports)."""
+        if annotation not in self._annotations:
+            self._annotations[annotation] = self._annotation(model, annotation)
+        return self._annotations[annotation]
+
+    def _annotation(self, model: Model, annotation: Any) -> str | None:
         try:
             parsed = ast.parse(model.module.code_for_node(annotation).strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -433,6 +445,15 @@ def expression_type(model: Model, expression: Any, project: ProjectView | None, 
     if depth > _MAX_DEPTH:
         return None
     own = _own(model, project)
+    if depth == 0:  # rules ask about the same receivers: remember the answers for this file
+        if expression not in own.types:
+            own.types[expression] = _expression_type(model, expression, own, 0)
+        return own.types[expression]
+    return _expression_type(model, expression, own, depth)
+
+
+def _expression_type(model: Model, expression: Any, own: _Own, depth: int) -> str | None:
+    project = own.project
     view = own.view
     if isinstance(expression, cst.Name):
         cls = class_of_receiver(model, expression)

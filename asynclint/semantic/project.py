@@ -22,7 +22,7 @@ import hashlib
 import os
 import sys
 import sysconfig
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from asynclint.asyncio_api import COROUTINE_METHODS, RETURN_TYPES
@@ -211,13 +211,15 @@ class _Scanner:
             if "builtins.staticmethod" in decorators or not item.args.args:
                 continue
             receiver = item.args.args[0].arg
-            params = {a.arg: self._annotation(a.annotation, own) for a in [*item.args.args[1:], *item.args.kwonlyargs]}
+            params = _Params(self, [*item.args.args[1:], *item.args.kwonlyargs], own)
             for statement in _own_statements(item.body, nested=True):
                 if isinstance(statement, (ast.Assign, ast.AnnAssign)):
                     self._record(statement, values, declared, params, receiver)
         for name in set(values) | set(declared):
             if name not in cls.methods:
                 cls.attributes[name] = _agreed(declared.get(name), values.get(name, []))
+            else:
+                cls.methods[name] = None  # `self.close = ...` shadows the method: unknown
         return cls
 
     def _record(
@@ -225,7 +227,7 @@ class _Scanner:
         node: ast.Assign | ast.AnnAssign,
         values: dict[str, list[str | None]],
         declared: dict[str, list[str | None]],
-        params: dict[str, str | None],
+        params: Mapping[str, str | None],
         receiver: str | None = None,
     ) -> None:
         """Record what `name = value` (or `receiver.name = value` in a method) says of `name`'s type."""
@@ -254,7 +256,7 @@ class _Scanner:
             if node.value is not None:
                 values.setdefault(name, []).append(self._value(node.value, params))
 
-    def _value(self, value: ast.expr, params: dict[str, str | None]) -> str | None:
+    def _value(self, value: ast.expr, params: Mapping[str, str | None]) -> str | None:
         """The type expression of an assigned value, None when unknown."""
         if isinstance(value, ast.Constant) and value.value is None:
             return _NONE
@@ -349,6 +351,26 @@ class _Scanner:
         return ".".join([head, *parts])
 
 
+class _Params(Mapping[str, "str | None"]):
+    """A method's parameters -> their annotations' types, resolved only when a value reads one."""
+
+    def __init__(self, scanner: _Scanner, args: list[ast.arg], own: str) -> None:
+        self._args = {a.arg: a.annotation for a in args}
+        self._scanner, self._own = scanner, own
+
+    def __getitem__(self, name: str) -> str | None:
+        return self._scanner._annotation(self._args[name], self._own)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._args
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._args)
+
+    def __len__(self) -> int:
+        return len(self._args)
+
+
 def _decorator(node: ast.expr) -> ast.expr:
     return node.func if isinstance(node, ast.Call) else node
 
@@ -364,20 +386,31 @@ def _returns_self(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 def _own_statements(body: list[ast.stmt], nested: bool = False) -> list[ast.stmt]:
     """The statements of a function body, nested blocks included, nested functions' (`nested`)
-    or not; never nested classes'. Only statements are visited: far cheaper than `ast.walk`."""
+    or not; never nested classes'. Only statement lists are visited: far cheaper than `ast.walk`."""
     out: list[ast.stmt] = []
     todo = list(body)
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
     while todo:
         node = todo.pop()
         out.append(node)
-        if isinstance(node, ast.ClassDef) or (not nested and isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        kind = type(node)
+        if kind in _SIMPLE_STATEMENTS or kind is ast.ClassDef or (not nested and kind in functions):
             continue
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.stmt):
-                todo.append(child)
-            elif isinstance(child, ast.ExceptHandler | ast.match_case):
-                todo.extend(child.body)
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if block:
+                todo.extend(block)
+        for handler in getattr(node, "handlers", ()) or getattr(node, "cases", ()):
+            todo.extend(handler.body)
     return out
+
+
+_SIMPLE_STATEMENTS = frozenset(
+    {
+        ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr, ast.Return, ast.Pass, ast.Raise, ast.Import,
+        ast.ImportFrom, ast.Delete, ast.Global, ast.Nonlocal, ast.Assert, ast.Break, ast.Continue,
+    }
+)  # fmt: skip
 
 
 def _merge_type(table: dict[str, str | None], name: str, kind: str | None) -> None:
@@ -545,8 +578,27 @@ class ProjectIndex:
         consulted[path] = digest
         return info
 
+    def scan_source(self, path: str, name: str, source: str) -> ModuleInfo:
+        """A linted file's own facts, from its text (an editor's buffer may differ from the disk).
+        Shared with the scans of the file as another module's import when the bytes are the same,
+        so a file is parsed with `ast` once per index either way."""
+        data = source.encode("utf-8", "surrogatepass")
+        digest = hashlib.sha256(data).hexdigest()
+        cached = self._scanned.get(path)
+        if cached is not None and cached[2] == digest and cached[1] is not None:
+            return cached[1]
+        try:
+            tree = ast.parse(data, path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return ModuleInfo(name, path)
+        info = _Scanner(name, path, os.path.basename(path) in ("__init__.py", "__init__.pyi")).run(tree)
+        stat = _stat(path)
+        if stat is not None and self._read(path, parse=False)[1] == digest:
+            self._scanned[path] = (stat, info, digest)  # the file on disk says the same
+        return info
+
     @staticmethod
-    def _read(path: str) -> tuple[ast.Module | None, str | None]:
+    def _read(path: str, parse: bool = True) -> tuple[ast.Module | None, str | None]:
         """The module's syntax tree (None when it cannot be read or parsed) and its bytes' hash."""
         try:
             with open(path, "rb") as handle:
@@ -554,6 +606,8 @@ class ProjectIndex:
         except OSError:
             return None, None
         digest = hashlib.sha256(data).hexdigest()
+        if not parse:
+            return None, digest
         try:
             return ast.parse(data, path), digest
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -566,6 +620,7 @@ class ProjectView:
 
     def __init__(self, index: ProjectIndex, path: str | None, extra_paths: tuple[str, ...] = ()) -> None:
         self.index = index
+        self.path = path
         if path is None:  # no file (stdin): the module itself, and installed packages
             self.root, self.module, self.is_package = "", "<local>", False
         else:
@@ -579,6 +634,7 @@ class ProjectView:
         """The linted file's own facts, from its text (not the file on disk: an editor's buffer),
         scanned when first asked for."""
         self._own: ModuleInfo | None = None
+        self._resolved: dict[str, tuple[ModuleInfo, list[str]] | None] = {}
 
     def dependencies(self, own: str) -> list[tuple[str, str | None]]:
         own = os.path.abspath(own)
@@ -720,7 +776,15 @@ class ProjectView:
 
     def _resolve(self, qualified: str, hops: int = 0) -> tuple[ModuleInfo, list[str]] | None:
         """The module (of the project, the file itself, or an installed package) that defines
-        `qualified`, and the attribute path inside it."""
+        `qualified`, and the attribute path inside it (memoized for this file: every path it
+        consulted is recorded the first time)."""
+        if hops:
+            return self._resolve_uncached(qualified, hops)
+        if qualified not in self._resolved:
+            self._resolved[qualified] = self._resolve_uncached(qualified, 0)
+        return self._resolved[qualified]
+
+    def _resolve_uncached(self, qualified: str, hops: int) -> tuple[ModuleInfo, list[str]] | None:
         parts = qualified.split(".")
         if hops > _MAX_HOPS or len(parts) < 2 or not parts[0] or parts[0] in ("asyncio", "builtins"):
             return None
