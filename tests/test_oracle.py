@@ -361,6 +361,29 @@ class Holder:
                 store.commit()
         """,
     },
+    "import-alternatives-are-unknown": {
+        "app/fast.py": "class Store:\n    async def commit(self): ...\n",
+        "app/slow.py": "class Store:\n    def commit(self): ...\n",
+        "app/compat.py": """
+            try:
+                from .slow import Store
+            except ImportError:
+                from .fast import Store
+
+            try:
+                from .slow import Store as Fallback
+            except ImportError:
+                class Fallback:
+                    async def commit(self): ...
+        """,
+        "app/main.py": """
+            from app.compat import Store, Fallback
+
+            async def main(store: Store, fallback: Fallback):
+                store.commit()
+                fallback.commit()
+        """,
+    },
     "unknown-base": {
         "app/conn.py": "from somewhere_else import Base\n\nclass Conn(Base):\n    def send(self): ...\n",
         "app/main.py": """

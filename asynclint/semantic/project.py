@@ -65,6 +65,9 @@ class ModuleInfo:
     """Module-level variable -> its type (its annotation, or what its assignments agree on)."""
     external: bool = False
     """Read from an installed package (not the project): only its coroutine functions are trusted."""
+    ambiguous: set[str] = field(default_factory=set)
+    """Names bound by two different imports (`try: from a import X` / `except ImportError: from b
+    import X`) or by an import and a `def`/`class`: which one runs is not known."""
 
 
 def _stat(path: str) -> tuple[int, int] | None:
@@ -142,7 +145,7 @@ class _Scanner:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     bound = alias.asname or alias.name.split(".")[0]
-                    info.imports[bound] = alias.name if alias.asname else bound
+                    self._import(bound, alias.name if alias.asname else bound)
             elif isinstance(node, ast.ImportFrom):
                 source = "." * node.level + (node.module or "")
                 for alias in node.names:
@@ -154,7 +157,7 @@ class _Scanner:
                         self.is_package,
                     )
                     if target is not None:
-                        info.imports[alias.asname or alias.name] = target
+                        self._import(alias.asname or alias.name, target)
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 assigned = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for expression in assigned:
@@ -182,10 +185,23 @@ class _Scanner:
         for name in self.assigned:
             if name in info.functions:
                 info.functions[name] = None
+        info.ambiguous.update(n for n in [*info.functions, *info.classes] if n in info.imports)
+        for name in info.ambiguous:
+            info.imports.pop(name, None)
+            info.functions.pop(name, None)
+            info.classes.pop(name, None)
         for name in set(values) | set(declared):
             if name not in info.functions and name not in info.classes:
                 info.instances[name] = _agreed(declared.get(name), values.get(name, []))
         return info
+
+    def _import(self, bound: str, target: str) -> None:
+        imports = self.info.imports
+        previous = imports.get(bound, target)
+        typing_twins = {previous.rpartition(".")[0], target.rpartition(".")[0]} <= {"typing", "typing_extensions"}
+        if previous != target and not (typing_twins and previous.rpartition(".")[2] == target.rpartition(".")[2]):
+            self.info.ambiguous.add(bound)
+        imports[bound] = target
 
     def _class(self, node: ast.ClassDef) -> ClassInfo:
         cls = ClassInfo(bases=[b for b in (self._qualified(base) for base in node.bases) if b])
@@ -341,7 +357,7 @@ class _Scanner:
         while isinstance(node, ast.Attribute):
             parts.insert(0, node.attr)
             node = node.value
-        if not isinstance(node, ast.Name):
+        if not isinstance(node, ast.Name) or node.id in self.info.ambiguous:
             return None
         head = self.info.imports.get(node.id)
         if head is None:
@@ -811,6 +827,8 @@ class ProjectView:
                 return None
             rest = parts[cut:]
             head = rest[0]
+            if head in info.ambiguous:
+                return None
             if (
                 head in info.functions
                 or head in info.classes
