@@ -158,6 +158,9 @@ class Settings:
     blocking_calls: tuple[str, ...] = ()
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     """Globs of test files (matched as per-file-ignores are); `()` runs every rule on tests too."""
+    site_packages: tuple[str, ...] = ()
+    """Directories of installed packages the type oracle reads (as data, never imported) before
+    the running interpreter's `sys.path`: another virtualenv's `site-packages`, absolute."""
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     extend_exclude: tuple[str, ...] = ()
     force_exclude: bool = False
@@ -328,6 +331,7 @@ _KEYS = {
     "extend-safe-fixes",
     "blocking-calls",
     "test-paths",
+    "site-packages",
     "exclude",
     "extend-exclude",
     "force-exclude",
@@ -424,6 +428,11 @@ def settings_from_table(table: dict[str, Any], project: dict[str, Any], path: Pa
         if type(value) is not int or not 1 <= value <= 1000:
             raise ConfigError(f"{where} line-length: expected an integer from 1 to 1000, got {value!r}")
         changes["line_length"] = value
+    if "site-packages" in table:
+        base = path.parent if path else Path(".")
+        changes["site_packages"] = tuple(
+            str((base / entry).resolve()) for entry in _strings(table["site-packages"], f"{where} site-packages")
+        )
     for key in ("unsafe-fixes", "force-exclude"):
         if key in table:
             if not isinstance(table[key], bool):

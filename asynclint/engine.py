@@ -413,8 +413,11 @@ def _lint_module(
         for node_class, _ in handler_classes(rule_class):
             handlers.setdefault(node_class, [])
     model = Model(module, handlers.keys())
+    model.source = text
     if project is None:
         project = ProjectIndex().view(path)  # a caller that keeps no index: this file's own
+    if project is not None and settings.site_packages:
+        project.extra_paths = settings.site_packages
     sem = Semantic(module, model, settings.target_version, project)
     context = RuleContext(sem=sem, settings=settings, reports=reports)
     for rule_class in rules:

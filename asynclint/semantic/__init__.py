@@ -301,6 +301,11 @@ class Semantic:
         """Is calling `func` known to make a coroutine, known to run a plain function, or unknown?"""
         return callee_kind(self._model, func, self.project)
 
+    def imported_kind(self, binding: Binding) -> Callee:
+        """What calling a name bound by one import gives (a coroutine function of another module
+        of the project, or asyncio's); UNKNOWN for any other binding."""
+        return callees.imported_kind(self._model, binding.scope, binding.name, self.project)
+
     def is_coroutine_call(self, call: Any) -> bool:
         """Is this a call known to create a coroutine object?"""
         return is_coroutine_call(self._model, call, self.project)

@@ -81,6 +81,8 @@ class Model:
 
     def __init__(self, module: cst.Module, wanted: Iterable[type] = ()) -> None:
         self.module = module
+        self.source: str | None = None
+        """The module's text when the caller has it (else `module.code` regenerates it)."""
         self.parents: dict[Any, Any] = {}
         self.scopes: dict[Any, Scope] = {}
         self.wanted_nodes: list[Any] = []

@@ -20,9 +20,13 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+import sys
+import sysconfig
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from asynclint.semantic.callees import KEEPING_DECORATORS
+from asynclint.asyncio_api import COROUTINE_METHODS, RETURN_TYPES
+from asynclint.semantic.callees import CAST_FUNCTIONS, COROUTINE_TYPES, KEEPING_DECORATORS
 
 _MAX_HOPS = 8  # re-export chains followed (`pkg/__init__.py` importing from `.core`, ...)
 
@@ -33,6 +37,14 @@ class ClassInfo:
     """name -> True (coroutine function), False (plain function), None (unknown)."""
     bases: list[str] = field(default_factory=list)
     """Base classes as absolute dotted names, as far as the module's imports say."""
+    attributes: dict[str, str | None] = field(default_factory=dict)
+    """Attribute -> its type (a type expression, see `_Scanner`), None when unknown: declared by
+    annotations (class level or `self.x: T`), else what every `self.x = ...` of the class agrees on;
+    properties give their return annotation."""
+    returns: dict[str, str | None] = field(default_factory=dict)
+    """Method -> the type its return annotation names (`Self` and `return self`: the class)."""
+    dynamic: bool = False
+    """Defines `__getattr__`: a name not found may still be there."""
 
 
 @dataclass
@@ -45,6 +57,17 @@ class ModuleInfo:
     """Bound name -> absolute dotted target (`from .core import f` in pkg -> `pkg.core.f`)."""
     wrappers: set[str] = field(default_factory=set)
     """Decorators defined here whose returned wrapper is an `async def`."""
+    factories: set[str] = field(default_factory=set)
+    """Decorator factories defined here (`@retry(times=3)`) whose decorator returns an `async def`."""
+    returns: dict[str, str | None] = field(default_factory=dict)
+    """Function -> the type its return annotation names."""
+    instances: dict[str, str | None] = field(default_factory=dict)
+    """Module-level variable -> its type (its annotation, or what its assignments agree on)."""
+    external: bool = False
+    """Read from an installed package (not the project): only its coroutine functions are trusted."""
+    ambiguous: set[str] = field(default_factory=set)
+    """Names bound by two different imports (`try: from a import X` / `except ImportError: from b
+    import X`) or by an import and a `def`/`class`: which one runs is not known."""
 
 
 def _stat(path: str) -> tuple[int, int] | None:
@@ -88,20 +111,41 @@ def absolute(target: str, module: str, is_package: bool) -> str | None:
     return ".".join([*base, rest]) if rest else ".".join(base) or None
 
 
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+_UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+_TRANSPARENT = frozenset(
+    {"typing.ClassVar", "typing.Final", "typing.Annotated", "typing_extensions.Annotated", "typing_extensions.Final"}
+)
+_SELF = frozenset({"typing.Self", "typing_extensions.Self"})
+_PROPERTIES = frozenset({"builtins.property", "functools.cached_property"})
+_NONE = "None"
+"""The type expression of `None` (dropped from unions: an attribute set to None first is Optional)."""
+
+
 class _Scanner:
+    """The cheap scan of one module.
+
+    Types are recorded as *type expressions*, resolved lazily by `ProjectView.resolve_type`:
+    `pkg.mod.Store` (the class, or whatever that dotted name is), `pkg.mod.make()` (what calling it
+    gives: the class for a class, the return annotation for a plain function) and `pkg.mod.open()@`
+    (what awaiting its call gives: the return annotation of a coroutine function)."""
+
     def __init__(self, name: str, path: str, is_package: bool) -> None:
         self.info = ModuleInfo(name, path)
         self.is_package = is_package
         self.assigned: set[str] = set()
+        self.coroutine_aliases: set[str] = set()
 
     def run(self, tree: ast.Module) -> ModuleInfo:
         info = self.info
         statements = list(_top_level(tree.body))
+        values: dict[str, list[str | None]] = {}
+        declared: dict[str, list[str | None]] = {}
         for node in statements:  # imports first: decorators and bases are resolved through them
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     bound = alias.asname or alias.name.split(".")[0]
-                    info.imports[bound] = alias.name if alias.asname else bound
+                    self._import(bound, alias.name if alias.asname else bound)
             elif isinstance(node, ast.ImportFrom):
                 source = "." * node.level + (node.module or "")
                 for alias in node.names:
@@ -113,7 +157,7 @@ class _Scanner:
                         self.is_package,
                     )
                     if target is not None:
-                        info.imports[alias.asname or alias.name] = target
+                        self._import(alias.asname or alias.name, target)
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 assigned = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for expression in assigned:
@@ -121,32 +165,190 @@ class _Scanner:
                         if isinstance(leaf, ast.Name):
                             self.assigned.add(leaf.id)
         for node in statements:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _returns_async_wrapper(node):
-                info.wrappers.add(node.name)
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                self._record(node, values, declared, {})
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if len(targets) == 1 and isinstance(targets[0], ast.Name) and self._is_coroutine_type(node.value):
+                    self.coroutine_aliases.add(targets[0].id)
+        for node in statements:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if _returns_async_wrapper(node):
+                    info.wrappers.add(node.name)
+                elif _returns_async_wrapper_factory(node):
+                    info.factories.add(node.name)
         for node in statements:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 _merge(info.functions, node.name, self._kind(node))
+                _merge_type(info.returns, node.name, self._annotation(node.returns))
             elif isinstance(node, ast.ClassDef):
-                cls = ClassInfo(bases=[b for b in (self._qualified(base) for base in node.bases) if b])
-                for item in _top_level(node.body):
-                    if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        _merge(cls.methods, item.name, self._kind(item))
-                info.classes[node.name] = cls
+                info.classes[node.name] = self._class(node)
         for name in self.assigned:
             if name in info.functions:
                 info.functions[name] = None
+        info.ambiguous.update(n for n in [*info.functions, *info.classes] if n in info.imports)
+        for name in info.ambiguous:
+            info.imports.pop(name, None)
+            info.functions.pop(name, None)
+            info.classes.pop(name, None)
+        for name in set(values) | set(declared):
+            if name not in info.functions and name not in info.classes:
+                info.instances[name] = _agreed(declared.get(name), values.get(name, []))
         return info
 
+    def _import(self, bound: str, target: str) -> None:
+        imports = self.info.imports
+        previous = imports.get(bound, target)
+        typing_twins = {previous.rpartition(".")[0], target.rpartition(".")[0]} <= {"typing", "typing_extensions"}
+        if previous != target and not (typing_twins and previous.rpartition(".")[2] == target.rpartition(".")[2]):
+            self.info.ambiguous.add(bound)
+        imports[bound] = target
+
+    def _class(self, node: ast.ClassDef) -> ClassInfo:
+        cls = ClassInfo(bases=[b for b in (self._qualified(base) for base in node.bases) if b])
+        own = f"{self.info.name}.{node.name}"
+        values: dict[str, list[str | None]] = {}
+        declared: dict[str, list[str | None]] = {}
+        for item in _top_level(node.body):
+            if isinstance(item, (ast.Assign, ast.AnnAssign)):
+                self._record(item, values, declared, {})
+            if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            if item.name == "__getattr__":
+                cls.dynamic = True
+            decorators = {self._qualified(_decorator(d)) for d in item.decorator_list}
+            returned = self._annotation(item.returns, own)
+            if returned is None and item.returns is None and _returns_self(item):
+                returned = own
+            if decorators & _PROPERTIES:
+                declared.setdefault(item.name, []).append(returned)
+                continue
+            _merge(cls.methods, item.name, self._kind(item))
+            _merge_type(cls.returns, item.name, returned)
+            if "builtins.staticmethod" in decorators or not item.args.args:
+                continue
+            receiver = item.args.args[0].arg
+            params = _Params(self, [*item.args.args[1:], *item.args.kwonlyargs], own)
+            for statement in _own_statements(item.body, nested=True):
+                if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                    self._record(statement, values, declared, params, receiver)
+        for name in set(values) | set(declared):
+            if name not in cls.methods:
+                cls.attributes[name] = _agreed(declared.get(name), values.get(name, []))
+            else:
+                cls.methods[name] = None  # `self.close = ...` shadows the method: unknown
+        return cls
+
+    def _record(
+        self,
+        node: ast.Assign | ast.AnnAssign,
+        values: dict[str, list[str | None]],
+        declared: dict[str, list[str | None]],
+        params: Mapping[str, str | None],
+        receiver: str | None = None,
+    ) -> None:
+        """Record what `name = value` (or `receiver.name = value` in a method) says of `name`'s type."""
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if receiver is not None:
+                name = (
+                    target.attr
+                    if isinstance(target, ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == receiver
+                    else None
+                )
+            else:
+                name = target.id if isinstance(target, ast.Name) else None
+            if name is None:
+                for leaf in ast.walk(target):  # `self.a, self.b = ...`: unknown
+                    if receiver is not None and isinstance(leaf, ast.Attribute):
+                        if isinstance(leaf.value, ast.Name) and leaf.value.id == receiver:
+                            values.setdefault(leaf.attr, []).append(None)
+                    elif receiver is None and isinstance(leaf, ast.Name):
+                        values.setdefault(leaf.id, []).append(None)
+                continue
+            if isinstance(node, ast.AnnAssign):
+                declared.setdefault(name, []).append(self._annotation(node.annotation))
+            if node.value is not None:
+                values.setdefault(name, []).append(self._value(node.value, params))
+
+    def _value(self, value: ast.expr, params: Mapping[str, str | None]) -> str | None:
+        """The type expression of an assigned value, None when unknown."""
+        if isinstance(value, ast.Constant) and value.value is None:
+            return _NONE
+        if isinstance(value, ast.Name) and value.id in params:
+            return params[value.id]
+        awaited = isinstance(value, ast.Await)
+        if awaited:
+            value = value.value  # type: ignore[attr-defined]
+        if not isinstance(value, ast.Call):
+            return None
+        callee = self._qualified(value.func)
+        if callee is None or (callee.startswith("builtins.") and callee != "builtins.super"):
+            return None
+        if callee in CAST_FUNCTIONS and value.args and not awaited:
+            return self._annotation(value.args[0])
+        return callee + ("()@" if awaited else "()")
+
+    def _annotation(self, node: ast.expr | None, own: str | None = None, depth: int = 0) -> str | None:
+        """The class an annotation names (Optional/`X | None` unwrapped, strings parsed), or None."""
+        if node is None or depth > 4:
+            return None
+        if isinstance(node, ast.Constant):
+            if not isinstance(node.value, str):
+                return None
+            try:
+                parsed = ast.parse(node.value.strip(), mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return None
+            return self._annotation(parsed, own, depth + 1)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            sides = [s for s in (node.left, node.right) if not (isinstance(s, ast.Constant) and s.value is None)]
+            return self._annotation(sides[0], own, depth + 1) if len(sides) == 1 else None
+        if isinstance(node, ast.Subscript):
+            generic = self._qualified(node.value)
+            members = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if generic in _OPTIONAL or generic in _UNION:
+                members = [m for m in members if not (isinstance(m, ast.Constant) and m.value is None)]
+                return self._annotation(members[0], own, depth + 1) if len(members) == 1 else None
+            if generic in _TRANSPARENT:
+                return self._annotation(members[0], own, depth + 1) if members else None
+            node = node.value
+        if not isinstance(node, (ast.Name, ast.Attribute)):
+            return None
+        qualified = self._qualified(node)
+        if qualified in _SELF:
+            return own
+        if qualified is None or qualified.startswith(("builtins.", "typing.", "typing_extensions.", "collections.")):
+            return None
+        return qualified
+
+    def _is_coroutine_type(self, node: ast.expr | None, depth: int = 0) -> bool:
+        """Does an annotation name a coroutine (`Coroutine[Any, Any, T]`, an alias of it)?"""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and depth < 2:
+            try:
+                node = ast.parse(node.value.strip(), mode="eval").body
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return False
+            return self._is_coroutine_type(node, depth + 1)
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        if isinstance(node, ast.Name) and node.id in self.coroutine_aliases:
+            return True
+        return isinstance(node, (ast.Name, ast.Attribute)) and self._qualified(node) in COROUTINE_TYPES
+
     def _kind(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool | None:
-        is_async = isinstance(node, ast.AsyncFunctionDef)
+        is_async = isinstance(node, ast.AsyncFunctionDef) or self._is_coroutine_type(node.returns)
         for decorator in node.decorator_list:
-            expression = decorator.func if isinstance(decorator, ast.Call) else decorator
+            expression = _decorator(decorator)
             qualified = self._qualified(expression)
             if qualified in KEEPING_DECORATORS:
                 continue
-            if isinstance(expression, ast.Name) and expression.id in self.info.wrappers:
-                is_async = True
-                continue
+            if isinstance(expression, ast.Name):
+                local = self.info.factories if isinstance(decorator, ast.Call) else self.info.wrappers
+                if expression.id in local:
+                    is_async = True
+                    continue
             return None
         return is_async
 
@@ -155,7 +357,7 @@ class _Scanner:
         while isinstance(node, ast.Attribute):
             parts.insert(0, node.attr)
             node = node.value
-        if not isinstance(node, ast.Name):
+        if not isinstance(node, ast.Name) or node.id in self.info.ambiguous:
             return None
         head = self.info.imports.get(node.id)
         if head is None:
@@ -163,6 +365,81 @@ class _Scanner:
 
             head = f"builtins.{node.id}" if hasattr(builtins, node.id) else f"{self.info.name}.{node.id}"
         return ".".join([head, *parts])
+
+
+class _Params(Mapping[str, "str | None"]):
+    """A method's parameters -> their annotations' types, resolved only when a value reads one."""
+
+    def __init__(self, scanner: _Scanner, args: list[ast.arg], own: str) -> None:
+        self._args = {a.arg: a.annotation for a in args}
+        self._scanner, self._own = scanner, own
+
+    def __getitem__(self, name: str) -> str | None:
+        return self._scanner._annotation(self._args[name], self._own)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._args
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._args)
+
+    def __len__(self) -> int:
+        return len(self._args)
+
+
+def _decorator(node: ast.expr) -> ast.expr:
+    return node.func if isinstance(node, ast.Call) else node
+
+
+def _returns_self(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Every `return` of the method returns its first parameter (`__aenter__` returning `self`)."""
+    if not node.args.args:
+        return False
+    receiver = node.args.args[0].arg
+    returns = [s for s in _own_statements(node.body) if isinstance(s, ast.Return)]
+    return bool(returns) and all(isinstance(r.value, ast.Name) and r.value.id == receiver for r in returns)
+
+
+def _own_statements(body: list[ast.stmt], nested: bool = False) -> list[ast.stmt]:
+    """The statements of a function body, nested blocks included, nested functions' (`nested`)
+    or not; never nested classes'. Only statement lists are visited: far cheaper than `ast.walk`."""
+    out: list[ast.stmt] = []
+    todo = list(body)
+    functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        kind = type(node)
+        if kind in _SIMPLE_STATEMENTS or kind is ast.ClassDef or (not nested and kind in functions):
+            continue
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if block:
+                todo.extend(block)
+        for handler in getattr(node, "handlers", ()) or getattr(node, "cases", ()):
+            todo.extend(handler.body)
+    return out
+
+
+_SIMPLE_STATEMENTS = frozenset(
+    {
+        ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr, ast.Return, ast.Pass, ast.Raise, ast.Import,
+        ast.ImportFrom, ast.Delete, ast.Global, ast.Nonlocal, ast.Assert, ast.Break, ast.Continue,
+    }
+)  # fmt: skip
+
+
+def _merge_type(table: dict[str, str | None], name: str, kind: str | None) -> None:
+    table[name] = kind if name not in table or table[name] == kind else None
+
+
+def _agreed(declared: list[str | None] | None, values: list[str | None]) -> str | None:
+    """The one type that the annotations, or else every assigned value, agree on (None: unknown)."""
+    if declared:
+        found = set(declared)
+    else:
+        found = {v for v in values if v != _NONE}
+    return found.pop() if len(found) == 1 else None
 
 
 def _top_level(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -196,6 +473,15 @@ def _returns_async_wrapper(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool
     return bool(inner) and bool(returns) and all(isinstance(r.value, ast.Name) and r.value.id in inner for r in returns)
 
 
+def _returns_async_wrapper_factory(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`def retry(times): def deco(fn): async def wrapper(...): ...; return wrapper; return deco`."""
+    if isinstance(node, ast.AsyncFunctionDef):
+        return False
+    inner = {s.name for s in node.body if isinstance(s, ast.FunctionDef) and _returns_async_wrapper(s)}
+    returns = [s for s in node.body if isinstance(s, ast.Return)]
+    return bool(inner) and bool(returns) and all(isinstance(r.value, ast.Name) and r.value.id in inner for r in returns)
+
+
 class ProjectIndex:
     """The scans of a project's modules, shared by every file linted with it; owned by its caller.
 
@@ -207,6 +493,7 @@ class ProjectIndex:
         self._scanned: dict[str, tuple[tuple[int, int] | None, ModuleInfo | None, str | None]] = {}
         """path -> (its stat when scanned, its facts, the SHA-256 of the bytes scanned)."""
         self._found: dict[tuple[str, str], str | None] = {}
+        self._site: list[str] | None = None
 
     def view(self, path: str | None) -> ProjectView | None:
         """What one linted file sees of its project (None for stdin or no path)."""
@@ -236,6 +523,51 @@ class ProjectIndex:
             self._found[key] = next((c for c in candidates if os.path.isfile(c)), None)
         return self._found[key]
 
+    def search_paths(self, extra: tuple[str, ...] = ()) -> list[str]:
+        """Where installed packages are looked for: configured directories first, then the running
+        interpreter's `sys.path` (its standard library left out: asyncio's facts are the catalogue's)."""
+        if self._site is None:
+            stdlib = {os.path.abspath(sysconfig.get_paths()[k]) for k in ("stdlib", "platstdlib")}
+            self._site = [
+                os.path.abspath(entry)
+                for entry in sys.path
+                if entry
+                and os.path.isdir(entry)
+                and os.path.abspath(entry) not in stdlib
+                and not os.path.abspath(entry).startswith(tuple(os.path.join(s, "lib-dynload") for s in stdlib))
+            ]
+        return [*(os.path.abspath(e) for e in extra), *self._site]
+
+    def find_external(self, root: str, dotted: str, extra: tuple[str, ...]) -> str | None:
+        """The file of installed module `dotted` (stub packages, then `.pyi` next to `.py`), or None.
+
+        Found the way `importlib.machinery.PathFinder` would walk the search path, but only by
+        looking at files: nothing is imported, so nothing of the package runs."""
+        key = ("<site>" + "\0".join(extra), dotted)
+        if key not in self._found:
+            found = None
+            parts = dotted.split(".")
+            for directory in self.search_paths(extra):
+                if directory == root:
+                    continue  # the project itself
+                stub = os.path.join(directory, parts[0] + "-stubs", *parts[1:])
+                plain = os.path.join(directory, *parts)
+                for candidate in (
+                    stub + ".pyi",
+                    os.path.join(stub, "__init__.pyi"),
+                    plain + ".pyi",
+                    os.path.join(plain, "__init__.pyi"),
+                    plain + ".py",
+                    os.path.join(plain, "__init__.py"),
+                ):
+                    if os.path.isfile(candidate):
+                        found = candidate
+                        break
+                if found is not None or os.path.isdir(os.path.join(directory, parts[0])):
+                    break  # the first directory that has the package is the one Python imports
+            self._found[key] = found
+        return self._found[key]
+
     def in_project(self, root: str, top: str, consulted: dict[str, str | None]) -> bool:
         """Is `top` a module or package directly under the project root? (cached: a hot question)"""
         key = (root, "/" + top)
@@ -243,7 +575,7 @@ class ProjectIndex:
             self._found[key] = top if os.path.isdir(os.path.join(root, top)) else None
         return self._found[key] is not None or self.find_module(root, top, consulted) is not None
 
-    def scan(self, path: str, name: str, consulted: dict[str, str | None]) -> ModuleInfo | None:
+    def scan(self, path: str, name: str, consulted: dict[str, str | None], external: bool = False) -> ModuleInfo | None:
         """The module's top-level facts, from the cache when the file did not change."""
         stat = _stat(path)
         cached = self._scanned.get(path)
@@ -255,13 +587,34 @@ class ProjectIndex:
         if stat is not None:
             tree, digest = self._read(path)
             if tree is not None:
-                info = _Scanner(name, path, os.path.basename(path) == "__init__.py").run(tree)
+                is_package = os.path.basename(path) in ("__init__.py", "__init__.pyi")
+                info = _Scanner(name, path, is_package).run(tree)
+                info.external = external
         self._scanned[path] = (stat, info, digest)
         consulted[path] = digest
         return info
 
+    def scan_source(self, path: str, name: str, source: str) -> ModuleInfo:
+        """A linted file's own facts, from its text (an editor's buffer may differ from the disk).
+        Shared with the scans of the file as another module's import when the bytes are the same,
+        so a file is parsed with `ast` once per index either way."""
+        data = source.encode("utf-8", "surrogatepass")
+        digest = hashlib.sha256(data).hexdigest()
+        cached = self._scanned.get(path)
+        if cached is not None and cached[2] == digest and cached[1] is not None:
+            return cached[1]
+        try:
+            tree = ast.parse(data, path)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return ModuleInfo(name, path)
+        info = _Scanner(name, path, os.path.basename(path) in ("__init__.py", "__init__.pyi")).run(tree)
+        stat = _stat(path)
+        if stat is not None and self._read(path, parse=False)[1] == digest:
+            self._scanned[path] = (stat, info, digest)  # the file on disk says the same
+        return info
+
     @staticmethod
-    def _read(path: str) -> tuple[ast.Module | None, str | None]:
+    def _read(path: str, parse: bool = True) -> tuple[ast.Module | None, str | None]:
         """The module's syntax tree (None when it cannot be read or parsed) and its bytes' hash."""
         try:
             with open(path, "rb") as handle:
@@ -269,6 +622,8 @@ class ProjectIndex:
         except OSError:
             return None, None
         digest = hashlib.sha256(data).hexdigest()
+        if not parse:
+            return None, digest
         try:
             return ast.parse(data, path), digest
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -276,14 +631,26 @@ class ProjectIndex:
 
 
 class ProjectView:
-    """Answers for one linted file: what its imports name in other modules of its project."""
+    """Answers for one linted file: what its imports name in other modules of its project, and in
+    the installed packages it imports; the types a light checker would know of them."""
 
-    def __init__(self, index: ProjectIndex, path: str) -> None:
+    def __init__(self, index: ProjectIndex, path: str | None, extra_paths: tuple[str, ...] = ()) -> None:
         self.index = index
-        self.root, self.module, self.is_package = locate(path)
+        self.path = path
+        if path is None:  # no file (stdin): the module itself, and installed packages
+            self.root, self.module, self.is_package = "", "<local>", False
+        else:
+            self.root, self.module, self.is_package = locate(path)
+        self.extra_paths = extra_paths
+        """Configured directories of installed packages (`site-packages`), searched first."""
         self.consulted: dict[str, str | None] = {}
         """Every other path looked at: path -> the SHA-256 of the bytes scanned (None for a path
         only looked for, or one that could not be read). The result cache's dependency list."""
+        self.own: Callable[[], ModuleInfo] | None = None
+        """The linted file's own facts, from its text (not the file on disk: an editor's buffer),
+        scanned when first asked for."""
+        self._own: ModuleInfo | None = None
+        self._resolved: dict[str, tuple[ModuleInfo, list[str]] | None] = {}
 
     def dependencies(self, own: str) -> list[tuple[str, str | None]]:
         own = os.path.abspath(own)
@@ -293,46 +660,182 @@ class ProjectView:
         return absolute(qualified, self.module, self.is_package)
 
     def function(self, qualified: str) -> bool | None:
-        """True/False when `qualified` (absolute) names a coroutine/plain function of the project."""
+        """True/False when `qualified` (absolute) names a coroutine/plain function of the project
+        (of an installed package: True only, a plain function there may return an awaitable)."""
         found = self._resolve(qualified)
         if found is None:
             return None
         info, rest = found
+        kind = None
         if len(rest) == 1:
-            return info.functions.get(rest[0])
-        if len(rest) == 2 and rest[0] in info.classes:
-            return info.classes[rest[0]].methods.get(rest[1])
-        return None
+            kind = info.functions.get(rest[0])
+        elif len(rest) == 2 and rest[0] in info.classes:
+            kind = self.method_kind(f"{info.name}.{rest[0]}", rest[1])
+        return None if info.external and kind is False else kind
 
     def klass(self, qualified: str) -> ClassInfo | None:
+        found = self._klass(qualified)
+        return found[1] if found is not None else None
+
+    def is_async_wrapper(self, qualified: str, called: bool = False) -> bool:
+        """Is `qualified` a decorator whose wrapper is an `async def` (`called`: a factory of one)?"""
+        found = self._resolve(qualified)
+        if found is None or len(found[1]) != 1:
+            return False
+        return found[1][0] in (found[0].factories if called else found[0].wrappers)
+
+    # ------------------------------------------------------------------------------ types
+    def resolve_type(self, expression: str | None, hops: int = 0) -> str | None:
+        """The class (its defining module's dotted name, or an asyncio class of the catalogue) that
+        a type expression of a scan names, or None when unknown."""
+        if expression is None or hops > _MAX_HOPS:
+            return None
+        if expression.endswith("()@"):
+            return self.call_result(expression[:-3], True, hops + 1)
+        if expression.endswith("()"):
+            return self.call_result(expression[:-2], False, hops + 1)
+        if expression.startswith("asyncio."):
+            return expression
+        found = self._klass(expression, hops)
+        return found[0] if found is not None else None
+
+    def call_result(self, callee: str, awaited: bool, hops: int = 0) -> str | None:
+        """The class of what calling (and, `awaited`, awaiting the call of) `callee` gives."""
+        if callee.startswith("asyncio."):
+            if awaited:
+                return None
+            return RETURN_TYPES.get(callee, callee if callee in COROUTINE_METHODS else None)
+        if hops > _MAX_HOPS:
+            return None
+        found = self._resolve(callee)
+        if found is None:
+            return None
+        info, rest = found
+        if len(rest) == 1 and rest[0] in info.classes:
+            return None if awaited else f"{info.name}.{rest[0]}"
+        if len(rest) == 1 and rest[0] in info.functions:
+            kind = info.functions[rest[0]]
+            if kind is not None and kind is awaited:
+                return self.resolve_type(info.returns.get(rest[0]), hops + 1)
+            return None
+        if len(rest) == 2 and rest[0] in info.classes:  # `Store.open()`: a classmethod or staticmethod
+            return self.method_result(f"{info.name}.{rest[0]}", rest[1], awaited, hops + 1)
+        return None
+
+    def instance_type(self, qualified: str) -> str | None:
+        """The class of a module-level variable of another module (`from .db import store`)."""
         found = self._resolve(qualified)
         if found is None or len(found[1]) != 1:
             return None
-        return found[0].classes.get(found[1][0])
+        info, (name,) = found
+        return self.resolve_type(info.instances.get(name)) if name in info.instances else None
 
-    def is_async_wrapper(self, qualified: str) -> bool:
-        found = self._resolve(qualified)
-        return found is not None and len(found[1]) == 1 and found[1][0] in found[0].wrappers
+    def method_kind(self, cls: str, name: str, hops: int = 0) -> bool | None:
+        """Is method `name` of class `cls` (canonical, see `resolve_type`) a coroutine function?"""
+        if cls in COROUTINE_METHODS:
+            return True if name in COROUTINE_METHODS[cls] else None
+        member = self._member(cls, name)
+        if member is None or hops > _MAX_HOPS:
+            return None
+        owner, info, external = member
+        if name in info.methods:
+            kind = info.methods[name]
+            return None if external and kind is False else kind
+        # An attribute holding a callable object: calling it calls its class's `__call__`.
+        held = self.resolve_type(info.attributes.get(name))
+        return self.method_kind(held, "__call__", hops + 1) if held is not None and held != owner else None
+
+    def method_result(self, cls: str, name: str, awaited: bool, hops: int = 0) -> str | None:
+        """The class of what calling (and awaiting) method `name` of class `cls` gives."""
+        member = self._member(cls, name)
+        if member is None or name not in member[1].methods:
+            return None
+        kind = member[1].methods[name]
+        if kind is None or kind is not awaited:
+            return None
+        return self.resolve_type(member[1].returns.get(name), hops + 1)
+
+    def attribute_type(self, cls: str, name: str) -> str | None:
+        """The class of attribute `name` of an instance of `cls` (declared, or assigned alike)."""
+        member = self._member(cls, name)
+        if member is None or name not in member[1].attributes:
+            return None
+        return self.resolve_type(member[1].attributes[name])
+
+    def entered_type(self, cls: str, asynchronous: bool) -> str | None:
+        """What `async with cls_instance as x` (or `with`) binds to `x`: `__aenter__`'s result."""
+        return self.method_result(cls, "__aenter__" if asynchronous else "__enter__", asynchronous)
+
+    def _member(self, cls: str, name: str, seen: int = 0) -> tuple[str, ClassInfo, bool] | None:
+        """The class (canonical name, facts, external?) that defines `name` for `cls`, through its
+        bases in order; None when not found (a base unknown, `__getattr__`, or really absent)."""
+        found = self._klass(cls)
+        if found is None or seen > _MAX_HOPS:
+            return None
+        owner, info, external = found
+        if name in info.methods or name in info.attributes:
+            return owner, info, external
+        for base in info.bases:
+            if base in COROUTINE_METHODS or base.startswith("builtins."):
+                return None  # asyncio's classes: `method_kind` asks the catalogue; builtins: unknown
+            member = self._member(base, name, seen + 1)
+            if member is not None:
+                return member
+        return None
+
+    def _klass(self, qualified: str, hops: int = 0) -> tuple[str, ClassInfo, bool] | None:
+        found = self._resolve(qualified, hops)
+        if found is None or len(found[1]) != 1 or found[1][0] not in found[0].classes:
+            return None
+        info, (name,) = found
+        return f"{info.name}.{name}", info.classes[name], info.external
 
     def _resolve(self, qualified: str, hops: int = 0) -> tuple[ModuleInfo, list[str]] | None:
-        """The project module that defines `qualified`, and the attribute path inside it."""
+        """The module (of the project, the file itself, or an installed package) that defines
+        `qualified`, and the attribute path inside it (memoized for this file: every path it
+        consulted is recorded the first time)."""
+        if hops:
+            return self._resolve_uncached(qualified, hops)
+        if qualified not in self._resolved:
+            self._resolved[qualified] = self._resolve_uncached(qualified, 0)
+        return self._resolved[qualified]
+
+    def _resolve_uncached(self, qualified: str, hops: int) -> tuple[ModuleInfo, list[str]] | None:
         parts = qualified.split(".")
-        if hops > _MAX_HOPS or len(parts) < 2 or not parts[0]:
+        if hops > _MAX_HOPS or len(parts) < 2 or not parts[0] or parts[0] in ("asyncio", "builtins"):
             return None
         index, consulted = self.index, self.consulted
-        if not index.in_project(self.root, parts[0], consulted):
-            return None  # not this project's (stdlib, third party): no scan
+        own = self.own is not None and (parts[0] == "<local>" or qualified.startswith(self.module + "."))
+        external = not own and (not self.root or not index.in_project(self.root, parts[0], consulted))
         for cut in range(len(parts) - 1, 0, -1):
             dotted = ".".join(parts[:cut])
-            path = index.find_module(self.root, dotted, consulted)
-            if path is None:
-                continue
-            info = index.scan(path, dotted, consulted)
+            if own:
+                if dotted not in ("<local>", self.module):
+                    continue
+                if self._own is None and self.own is not None:
+                    self._own = self.own()
+                info = self._own
+            else:
+                if external:
+                    path = index.find_external(self.root, dotted, self.extra_paths)
+                else:
+                    path = index.find_module(self.root, dotted, consulted)
+                if path is None:
+                    continue
+                info = index.scan(path, dotted, consulted, external)
             if info is None:
                 return None
             rest = parts[cut:]
             head = rest[0]
-            if head in info.functions or head in info.classes or head in info.wrappers:
+            if head in info.ambiguous:
+                return None
+            if (
+                head in info.functions
+                or head in info.classes
+                or head in info.wrappers
+                or head in info.factories
+                or head in info.instances
+            ):
                 return info, rest
             if head in info.imports:  # a re-export: follow it
                 return self._resolve(".".join([info.imports[head], *rest[1:]]), hops + 1)

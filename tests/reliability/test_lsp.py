@@ -461,3 +461,33 @@ def test_a_module_created_later_is_found_without_a_restart(tmp_path: Path) -> No
                 assert [d.code for d in found] == ["AIO401"]  # the result from before the save, then none
 
     run(test)
+
+
+def test_an_attribute_type_follows_the_module_that_declares_it(tmp_path: Path) -> None:
+    """`self.plugins.dns.write_hosts()` in the open buffer of `pkg/a.py` (never saved) is typed
+    through `pkg/b.py`'s `__init__` assignments; when b.py is saved with another class for `dns`,
+    the server's index drops what it learned and the finding goes."""
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    user = (
+        "from .b import Plugins\n\n\nclass Core:\n    def __init__(self):\n        self.plugins = Plugins()\n\n"
+        "    async def reload(self):\n        self.plugins.dns.write_hosts()\n"
+    )
+    declared = (
+        "class Dns:\n    async def write_hosts(self):\n        pass\n\n\nclass Files:\n    def write_hosts(self):\n"
+        "        pass\n\n\nclass Plugins:\n    def __init__(self):\n        self.dns = {}()\n"
+    )
+    (package / "b.py").write_text(declared.format("Dns"))
+
+    async def test() -> None:
+        async with server(tmp_path) as s:
+            uri = s.open("pkg/a.py", user)
+            assert [d.code for d in await s.diagnostics(uri)] == ["AIO401"]
+            (package / "b.py").write_text(declared.format("Files"))
+            b = s.open("pkg/b.py", declared.format("Files"))
+            s.client.text_document_did_save(t.DidSaveTextDocumentParams(text_document=t.TextDocumentIdentifier(uri=b)))
+            while (found := await s.diagnostics(uri)) != []:
+                assert [d.code for d in found] == ["AIO401"]  # the result from before the save, then none
+
+    run(test)

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import TASK_FACTORIES
 from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
+from asynclint.semantic import Callee
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -19,8 +20,9 @@ class TaskShadowsCoroutine(Rule):
     ## What it does
     Reports an assignment inside a function whose target is the name of the coroutine function
     it schedules: `fetch = asyncio.create_task(fetch())` or `fetch = tg.create_task(fetch())`,
-    where `fetch` is an `async def` of an enclosing scope and the function binds `fetch` nowhere
-    else (not as a parameter, not `global`).
+    where `fetch` is an `async def` of an enclosing scope, or a coroutine function imported from
+    another module of the project (`from .api import fetch`) or from asyncio, and the function
+    binds `fetch` nowhere else (not as a parameter, not `global`).
 
     ## Why is this bad?
     Assigning to a name anywhere in a function makes it a local variable of that function for
@@ -84,8 +86,12 @@ class TaskShadowsCoroutine(Rule):
         if not self.sem.binding_in(function, name).assigned_once:
             return  # a parameter or another assignment may give it a value first
         outer = self.sem.binding_at(name, function.node) if function.parent is not None else None
-        definitions = outer.only_definitions if outer is not None else []
-        if not definitions or not all(d.asynchronous is not None for d in definitions):
+        if outer is None:
+            return
+        definitions = outer.only_definitions
+        if not definitions and self.sem.imported_kind(outer) is not Callee.COROUTINE:
+            return  # neither an `async def` here nor a coroutine function imported from the project
+        if not all(d.asynchronous is not None for d in definitions):
             return
         self.report(target, fix=self._fix(function, name, node), name=name)
 

@@ -28,8 +28,30 @@ class UnawaitedCoroutine(Rule):
     (`asyncio.sleep`, `wait_for`, `open_connection`, ...) and the coroutine methods of asyncio
     classes when the receiver's type is known (`writer: asyncio.StreamWriter`, `q =
     asyncio.Queue()`). Decorators other than `staticmethod`, `classmethod`, `functools.wraps`,
-    `abc.abstractmethod`, `typing.override` and the project's own async-wrapping ones make the callee
+    `abc.abstractmethod`, `typing.override` and the project's own async-wrapping ones (and
+    decorator factories, `@retry(times=3)`, whose decorator returns an `async def`) make the callee
     unknown, and unknown callees are never reported.
+
+    A method's receiver has a known class when a light type checker would know it: a parameter or
+    local annotation (`Optional[X]`, `X | None` and string annotations unwrapped, names imported
+    under `TYPE_CHECKING` too), one assignment of a constructor call, of an annotated function's
+    result or of `typing.cast(X, ...)`, `async with X() as y` through `__aenter__`'s annotation
+    (`-> Self`, or `return self`), a module-level instance, and attribute chains through the
+    classes' attributes (`self.plugins.dns.write_hosts()`): class-level annotations, else what
+    every `self.x = ...` of the class agrees on (`None` makes it Optional), properties' return
+    annotations. Classes come from the project's modules and from the installed packages it imports
+    (read, `.pyi` stubs first, from the interpreter asynclint runs in and the `site-packages`
+    setting; never imported). An attribute assigned two different classes, a class with
+    `__getattr__`, a method missing from a class with an unknown base, and a plain function of an
+    installed package (it may return an awaitable) are unknown.
+
+    Known limits: a plain `def` annotated to return a coroutine (`-> Coroutine[...]`, discord.py's
+    `Response[T]` HTTP methods) is a plain function here, where pyright reports its unused result;
+    no flow analysis (an attribute assigned different classes on different paths is unknown, where
+    a checker narrows); generic parameters (`AiofilesContextManager[T]`) and TypeVars are not
+    followed. On the benchmark corpus pyright's `reportUnusedCoroutine` has two findings asynclint
+    does not: both `self.app.get("/")(self._info)` in sanic, a decorator applied by hand whose
+    result is a route handler, not a coroutine: pyright's false alarms.
 
     ## Why is this bad?
     Calling a coroutine function only creates a coroutine object; its body runs when it is
