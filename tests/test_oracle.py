@@ -394,6 +394,26 @@ class Holder:
                 conn.send()
         """,
     },
+    "async-generators-are-not-coroutine-functions": {
+        "app/feed.py": """
+            class Feed:
+                async def items(self):
+                    yield 1
+                async def close(self):
+                    def inner():
+                        yield 2  # a nested generator's yield: close stays a coroutine function
+            async def stream():
+                yield 3
+        """,
+        "app/main.py": """
+            from app.feed import Feed, stream
+
+            async def main(feed: Feed):
+                feed.items()
+                stream()
+                feed.close()  # error: AIO401
+        """,
+    },
     "local-shadowing-and-reassigned": {
         "app/store.py": STORE_IMPORTS + STORE,
         "app/main.py": """

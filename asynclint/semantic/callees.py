@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from asynclint.asyncio_api import COROUTINE_FUNCTIONS, COROUTINE_METHODS, FUTURE_FUNCTIONS, FUTURE_METHODS, RETURN_TYPES
 from asynclint.semantic.names import normalize, qualified_name
+from asynclint.semantic.syntax import is_generator
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -141,6 +142,8 @@ def _kind_in_scope(model: Model, scope: Scope, name: str, project: ProjectView |
 
 
 def _def_kind(model: Model, definition: Any, project: ProjectView | None) -> bool | None:
+    if definition.asynchronous is not None and is_generator(definition):
+        return None  # an async generator function: its call is iterated, never awaited
     is_async = definition.asynchronous is not None or _returns_coroutine(model, definition)
     for decorator in definition.decorators:
         expression = decorator.decorator

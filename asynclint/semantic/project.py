@@ -338,6 +338,8 @@ class _Scanner:
         return isinstance(node, (ast.Name, ast.Attribute)) and self._qualified(node) in COROUTINE_TYPES
 
     def _kind(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool | None:
+        if isinstance(node, ast.AsyncFunctionDef) and _yields(node):
+            return None  # an async generator function: its call is iterated, never awaited
         is_async = isinstance(node, ast.AsyncFunctionDef) or self._is_coroutine_type(node.returns)
         for decorator in node.decorator_list:
             expression = _decorator(decorator)
@@ -440,6 +442,18 @@ def _agreed(declared: list[str | None] | None, values: list[str | None]) -> str 
     else:
         found = {v for v in values if v != _NONE}
     return found.pop() if len(found) == 1 else None
+
+
+def _yields(function: ast.AsyncFunctionDef) -> bool:
+    """A `yield` of the function's own (not of a nested def, lambda or class)."""
+    todo: list[ast.AST] = list(function.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _top_level(body: list[ast.stmt]) -> list[ast.stmt]:

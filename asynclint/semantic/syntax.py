@@ -23,6 +23,12 @@ def descendants(node: Any, into_scopes: bool = True) -> Iterator[Any]:
             stack.extend(reversed(current.children))
 
 
+def is_generator(function: Any) -> bool:
+    """Does this `def` contain a `yield` of its own (a generator, or with `async def` an async
+    generator: calling it makes neither a coroutine)?"""
+    return any(isinstance(n, cst.Yield) for n in descendants(function.body, into_scopes=False))
+
+
 def suspends(node: Any) -> bool:
     """Is this node a suspension point: `await`, `async for`, `async with`?"""
     if isinstance(node, cst.Await):

@@ -51,7 +51,7 @@ _ATTRIBUTES: weakref.WeakKeyDictionary[Model, dict[str, list[Any]]] = weakref.We
 
 def how_run(model: Model, function: Any, project: ProjectView | None) -> Run:
     """Is the coroutine function `function` (a libcst FunctionDef) only ever run as a task?"""
-    if any(isinstance(n, cst.Yield) for n in syntax.descendants(function.body, into_scopes=False)):
+    if syntax.is_generator(function):
         return Run.HELPER  # an async generator: iterated by its caller, never a task
     name = function.name.value
     owner = model.scope_of(function)

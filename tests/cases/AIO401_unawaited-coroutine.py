@@ -109,3 +109,13 @@ class Stream:
 def later(loop):
     loop.call_later(1, lambda: save(4))  # error: AIO401
     asyncio.get_running_loop().call_soon(lambda: print("not a coroutine"))
+
+
+async def numbers():
+    yield 1  # an async generator function: calling it makes no coroutine
+
+
+async def consume():
+    numbers()  # nothing runs, but `await numbers()` would be a TypeError: not this rule's
+    async for n in numbers():
+        print(n)

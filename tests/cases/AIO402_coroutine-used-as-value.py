@@ -120,3 +120,14 @@ async def near_misses():
 
 def sync_function():
     return bool(ready())  # error: AIO402
+
+
+async def letters():
+    yield "a"  # an async generator function: its call is iterated, not awaited
+
+
+async def spell():
+    if letters():
+        pass
+    pending = letters()
+    print(pending)

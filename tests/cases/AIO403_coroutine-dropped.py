@@ -117,3 +117,14 @@ async def drive(auth: Auth, request):
     first = await flow.__anext__()
     await flow.aclose()
     return first
+
+
+async def letters():
+    yield "a"  # an async generator function: its call is iterated, not awaited
+
+
+async def spell():
+    if letters():
+        pass
+    pending = letters()
+    print(pending)
