@@ -263,6 +263,12 @@ class Semantic:
             cache[qualified] = found
         return found
 
+    def modules_calling_outside_coroutines(self, qualified: str) -> list[str]:
+        """The other files of the project that run in this module's process (the project modules
+        it imports; for a test module, the `conftest.py` files up its tree) and call `qualified`
+        outside a coroutine; [] without a project (stdin). See `ProjectView.modules_calling`."""
+        return self.project.modules_calling(qualified) if self.project is not None else []
+
     def module_alias(self, module: str, at: Any) -> tuple[str | None, bool]:
         """How code at `at` can refer to `module`: (name, needs an import); (None, False) if taken."""
         return names.module_alias(self._model, module, at)

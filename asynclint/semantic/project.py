@@ -68,6 +68,9 @@ class ModuleInfo:
     ambiguous: set[str] = field(default_factory=set)
     """Names bound by two different imports (`try: from a import X` / `except ImportError: from b
     import X`) or by an import and a `def`/`class`: which one runs is not known."""
+    modules: set[str] = field(default_factory=set)
+    """Absolute dotted names that the module's top-level imports may load (`from a.b import c`:
+    `a`, `a.b` and `a.b.c`, which may be a submodule): which other modules' code runs with it."""
 
 
 def _stat(path: str) -> tuple[int, int] | None:
@@ -146,6 +149,7 @@ class _Scanner:
                 for alias in node.names:
                     bound = alias.asname or alias.name.split(".")[0]
                     self._import(bound, alias.name if alias.asname else bound)
+                    _add_packages(info.modules, alias.name)
             elif isinstance(node, ast.ImportFrom):
                 source = "." * node.level + (node.module or "")
                 for alias in node.names:
@@ -158,6 +162,7 @@ class _Scanner:
                     )
                     if target is not None:
                         self._import(alias.asname or alias.name, target)
+                        _add_packages(info.modules, target)
             elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 assigned = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for expression in assigned:
@@ -496,6 +501,66 @@ def _returns_async_wrapper_factory(node: ast.FunctionDef | ast.AsyncFunctionDef)
     return bool(inner) and bool(returns) and all(isinstance(r.value, ast.Name) and r.value.id in inner for r in returns)
 
 
+def _add_packages(modules: set[str], dotted: str) -> None:
+    """`a.b.c` and the packages it is imported through (`a`, `a.b`): their `__init__` runs too."""
+    parts = dotted.split(".")
+    modules.update(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+
+
+def _calls_outside_coroutines(tree: ast.Module, qualified: str) -> bool:
+    """Does the module call `qualified` (`asyncio.get_event_loop`) with no arguments where no
+    `async def` directly holds the call (module level, plain functions, lambdas, even one nested
+    in a coroutine), the way `Semantic.calls_outside_coroutines` counts? Imports are read
+    wherever they are (a function's `import asyncio` too): a loose lookup, for a fact whose only
+    use is to withhold a fix."""
+    aliases: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    aliases[top] = top
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    todo: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while todo:
+        node, in_coroutine = todo.pop()
+        if isinstance(node, ast.AsyncFunctionDef):
+            in_coroutine = True
+        elif isinstance(node, (ast.FunctionDef, ast.Lambda)):
+            in_coroutine = False
+        elif isinstance(node, ast.Call) and not in_coroutine and not node.args and not node.keywords:
+            parts: list[str] = []
+            func = node.func
+            while isinstance(func, ast.Attribute):
+                parts.insert(0, func.attr)
+                func = func.value
+            if isinstance(func, ast.Name) and func.id in aliases:
+                if ".".join([aliases[func.id], *parts]) == qualified:
+                    return True
+        todo.extend((child, in_coroutine) for child in ast.iter_child_nodes(node))
+    return False
+
+
+_TOP_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "tox.ini", "pytest.ini", ".git")
+
+
+def _top_directory(directory: str) -> str | None:
+    """The first directory from `directory` up that holds a project marker (where pytest's
+    rootdir would be), None when there is none within a few levels."""
+    for _ in range(16):
+        if any(os.path.exists(os.path.join(directory, marker)) for marker in _TOP_MARKERS):
+            return directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+    return None
+
+
 class ProjectIndex:
     """The scans of a project's modules, shared by every file linted with it; owned by its caller.
 
@@ -508,6 +573,8 @@ class ProjectIndex:
         """path -> (its stat when scanned, its facts, the SHA-256 of the bytes scanned)."""
         self._found: dict[tuple[str, str], str | None] = {}
         self._site: list[str] | None = None
+        self._calls: dict[tuple[str, str], tuple[tuple[int, int] | None, bool, str | None]] = {}
+        """(path, qualified) -> (its stat when read, does it call it outside a coroutine, SHA-256)."""
 
     def view(self, path: str | None) -> ProjectView | None:
         """What one linted file sees of its project (None for stdin or no path)."""
@@ -518,10 +585,12 @@ class ProjectIndex:
     def forget(self, path: str) -> None:
         """A file was created, changed or deleted: drop what was learned from (or about) it."""
         self._scanned.pop(os.path.abspath(path), None)
+        self._calls = {key: value for key, value in self._calls.items() if key[0] != os.path.abspath(path)}
         self._found.clear()  # "not found" answers and package directories may change with it
 
     def clear(self) -> None:
         self._scanned.clear()
+        self._calls.clear()
         self._found.clear()
 
     def find_module(self, root: str, dotted: str, consulted: dict[str, str | None]) -> str | None:
@@ -627,6 +696,31 @@ class ProjectIndex:
             self._scanned[path] = (stat, info, digest)  # the file on disk says the same
         return info
 
+    def calls_outside_coroutines(self, path: str, qualified: str, consulted: dict[str, str | None]) -> bool:
+        """Does the module at `path` call `qualified` outside a coroutine (see the function of that
+        name)? Cached per module until its size or mtime changes; a file without the name's text
+        is not parsed."""
+        key = (path, qualified)
+        stat = _stat(path)
+        cached = self._calls.get(key)
+        if cached is None or cached[0] != stat:
+            found, digest = False, None
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                data = None
+            if data is not None:
+                digest = hashlib.sha256(data).hexdigest()
+                if qualified.rpartition(".")[2].encode() in data:
+                    try:
+                        found = _calls_outside_coroutines(ast.parse(data, path), qualified)
+                    except (SyntaxError, ValueError, RecursionError, MemoryError):
+                        found = False
+            cached = self._calls[key] = (stat, found, digest)
+        consulted[path] = cached[2]
+        return cached[1]
+
     @staticmethod
     def _read(path: str, parse: bool = True) -> tuple[ast.Module | None, str | None]:
         """The module's syntax tree (None when it cannot be read or parsed) and its bytes' hash."""
@@ -672,6 +766,46 @@ class ProjectView:
 
     def absolute(self, qualified: str) -> str | None:
         return absolute(qualified, self.module, self.is_package)
+
+    def modules_calling(self, qualified: str) -> list[str]:
+        """The files whose code runs in the linted file's process and calls `qualified` (asyncio's
+        `get_event_loop`) outside a coroutine: the project modules its top-level imports load
+        (`from tests.utils import make_client`, `from .helpers import run`, and the packages they
+        are imported through), and, for a pytest test module (`test_*.py`, `*_test.py`,
+        `conftest.py`), the `conftest.py` files from its directory up to the project's top (the
+        first directory up with a `pyproject.toml`, `setup.py`, `setup.cfg`, `tox.ini`,
+        `pytest.ini` or `.git`), which pytest loads into the same process. Only direct imports
+        are followed. Each module is read once per index; each path is recorded as consulted."""
+        if self.path is None:
+            return []
+        if self._own is None and self.own is not None:
+            self._own = self.own()
+        own = self._own if self._own is not None else self.index.scan(self.path, self.module, {})
+        if own is None:
+            return []
+        directory = os.path.dirname(self.path)
+        top = _top_directory(directory)
+        roots = [self.root] if top in (None, self.root) else [self.root, top]
+        paths: list[str] = []
+        for dotted in sorted(own.modules):
+            for root in roots:
+                path = self.index.find_module(root, dotted, self.consulted)
+                if path is not None:
+                    if path != self.path and path not in paths:
+                        paths.append(path)
+                    break
+        name = os.path.basename(self.path)
+        if name == "conftest.py" or (name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))):
+            while True:
+                conftest = os.path.join(directory, "conftest.py")
+                self.consulted.setdefault(conftest, None)
+                if conftest != self.path and os.path.isfile(conftest) and conftest not in paths:
+                    paths.append(conftest)
+                parent = os.path.dirname(directory)
+                if top is None or directory == top or parent == directory:
+                    break
+                directory = parent
+        return [p for p in paths if self.index.calls_outside_coroutines(p, qualified, self.consulted)]
 
     def function(self, qualified: str) -> bool | None:
         """True/False when `qualified` (absolute) names a coroutine/plain function of the project

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -89,8 +90,10 @@ class LegacyLoopDriver(Rule):
     with no current event loop, where the old driver left one set, so a later
     `asyncio.get_event_loop()` outside a coroutine then raises `RuntimeError`: no fix is offered
     when the module has another such call (another driver, a `setUp`, a helper), even one that
-    might run first. Calls in other modules (a test suite's shared fixtures or helpers) are not
-    seen: check for them before applying the fix.
+    might run first, nor when such a call sits outside a coroutine in a project module that this
+    module imports (`from tests.utils import make_client`, `from .helpers import run`) or, for a
+    pytest test module, in a `conftest.py` from its directory up to the project's top (pytest
+    loads them into the same process). Modules that those import in turn are not followed.
     """
 
     CODE = "AIO303"
@@ -115,6 +118,18 @@ class LegacyLoopDriver(Rule):
                 " leave no event loop for this module's other `asyncio.get_event_loop()` calls"
             )
             fix = None
+        elif fix is not None:
+            elsewhere = self.sem.modules_calling_outside_coroutines(GET_EVENT_LOOP)
+            if elsewhere:
+                here = os.path.dirname(self.sem.project.path or "") if self.sem.project is not None else ""
+                shown = ", ".join(f"`{os.path.relpath(path, here) if here else path}`" for path in elsewhere[:2])
+                more = f" and {len(elsewhere) - 2} more" if len(elsewhere) > 2 else ""
+                message = (
+                    "Coroutine driven by hand with `run_until_complete()`; no `asyncio.run()` fix: it would"
+                    f" leave no event loop for the `asyncio.get_event_loop()` calls of {shown}{more}, which"
+                    " run in the same process"
+                )
+                fix = None
         self.report(node, fix=fix, message=message)
 
     def _finding(self, node: cst.Call) -> tuple[Fix | None, str | None] | None:
