@@ -128,3 +128,30 @@ async def spell():
         pass
     pending = letters()
     print(pending)
+
+
+async def annotated(user):
+    from collections.abc import Awaitable, Coroutine
+    from typing import Any
+
+    typed: Awaitable[None] = notify(user)  # error: AIO403
+    print(typed)
+    bare: Coroutine = notify(user)  # error: AIO403
+    quoted: "Coroutine[Any, Any, None]" = notify(user)  # error: AIO403
+    log(quoted)
+    # Near misses: a task is no coroutine; awaited later; handed on; an annotation alone.
+    task: asyncio.Task[None] = asyncio.create_task(notify(user))
+    print(task)
+    later: Awaitable[None] = notify(user)
+    print("soon")
+    await later
+    handed: Coroutine[Any, Any, None] = notify(user)
+    run(handed)
+    declared: Coroutine[Any, Any, None]
+    declared = notify(user)
+    await declared
+    count: int
+    print(bare)
+
+
+annotated_at_module: "Coroutine[Any, Any, None]" = notify("module")  # error: AIO403

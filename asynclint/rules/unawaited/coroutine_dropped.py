@@ -15,7 +15,8 @@ class CoroutineDropped(Rule):
     """Flags a coroutine object bound to a name and then never awaited, returned or handed on.
 
     ## What it does
-    Reports `name = coro_fn(...)` (a known coroutine function, see AIO401) when nothing later
+    Reports `name = coro_fn(...)` (a known coroutine function, see AIO401; annotated or not:
+    `name: Awaitable[int] = coro_fn(...)`) when nothing later
     awaits `name`, returns or yields it, stores it (in an attribute, a container, another name),
     hands it to something that can run it (an asyncio scheduling API, a coroutine function, any
     callable asynclint does not know), or uses it from a nested function. Handing it only to plain
@@ -69,11 +70,18 @@ class CoroutineDropped(Rule):
     MESSAGE = "Coroutine `{name}()` is bound to `{var}` but never awaited or handed on"
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+        if len(node.targets) == 1:
+            self._check(node.targets[0].target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:  # `x: Awaitable[int] = fetch()`: the annotation changes nothing
+            self._check(node.target, node.value)
+
+    def _check(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if not isinstance(target, cst.Name):
             return
-        if not isinstance(node.value, cst.Call) or not self.sem.is_coroutine_call(node.value):
+        if not isinstance(value, cst.Call) or not self.sem.is_coroutine_call(value):
             return
-        target = node.targets[0].target
         name = target.value
         binding = self.sem.binding_in(self.sem.scope_of(target).binding_scope, name)
         if binding.scope.kind == "class" or not binding.assigned_once:
@@ -82,4 +90,4 @@ class CoroutineDropped(Rule):
             return  # a closure keeps it
         if any(hands_on(self.sem, read) for read in binding.reads):
             return
-        self.report(target, name=self.sem.dotted_name(node.value.func) or "...", var=name)
+        self.report(target, name=self.sem.dotted_name(value.func) or "...", var=name)
