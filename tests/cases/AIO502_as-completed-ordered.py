@@ -122,3 +122,30 @@ async def counted(urls):
 async def first_finished(urls):
     sizes = [await f for f in asyncio.as_completed([size(u) for u in urls])]
     return sizes[0], max(sizes)
+
+
+async def enumerated_lookups(urls):
+    # `i` counts completions; `fut` is a new awaitable, never one of `tasks`.
+    tasks = [asyncio.create_task(size(u)) for u in urls]
+    for i, fut in enumerate(asyncio.as_completed(tasks)):  # error: AIO502
+        print(urls[i], tasks[i].result(), await fut)
+    for i, fut in enumerate(asyncio.as_completed(tasks)):
+        print(i, tasks.index(fut), await fut)  # error: AIO502
+    by_task = {t: u for t, u in zip(tasks, urls)}
+    for n, fut in enumerate(asyncio.as_completed(by_task), 1):
+        if fut in by_task:  # error: AIO502
+            print(n, by_task[fut])
+
+
+# Near misses: enumerate of a plain list; an enumerated completion only counted; `fut` rebound.
+async def enumerated_near_misses(urls):
+    tasks = [asyncio.create_task(size(u)) for u in urls]
+    for i, task in enumerate(tasks):
+        print(urls[i], task in tasks, tasks[i] is task)
+    for n, fut in enumerate(asyncio.as_completed(tasks), 1):
+        print(f"{n}/{len(tasks)} done:", await fut)
+    for i, fut in enumerate(asyncio.as_completed(tasks)):
+        fut = tasks[0]
+        print(i, tasks.index(fut))
+    for i, fut in enumerate(asyncio.as_completed(tasks)):
+        print(i, fut in urls, await fut)

@@ -37,3 +37,19 @@ async def already_async(urls):
     tasks = {asyncio.create_task(size(u)): u for u in urls}
     async for task in asyncio.as_completed(tasks):
         print(tasks[task], task.result())
+
+
+async def counted_async_for(urls):
+    # Near miss: from 3.13 `async for` yields the input tasks, and counting them is fine.
+    tasks = [asyncio.create_task(size(u)) for u in urls]
+    i = 0
+    async for task in asyncio.as_completed(tasks):
+        print(i, tasks.index(task), task.result())
+        i += 1
+
+
+async def enumerated_lookup(urls):
+    # Even at 3.13 a plain `for` (as `enumerate` needs) yields new awaitables: no `async for` fix.
+    tasks = [asyncio.create_task(size(u)) for u in urls]
+    for i, fut in enumerate(asyncio.as_completed(tasks)):
+        print(i, tasks.index(fut), await fut)  # error: AIO502

@@ -19,13 +19,15 @@ class AsCompletedOrdered(Rule):
     back in input order:
     - `zip(inputs, asyncio.as_completed(aws))` (pairing with `itertools.count()` is fine);
     - `for i, fut in enumerate(asyncio.as_completed(aws)):` whose body indexes something with `i`
-      (`urls[i]`, `results[i] = ...`); an `i` only printed or counted is fine;
+      (`urls[i]`, `results[i] = ...`): `i` counts completions (0 for the first to finish), it is
+      not the position of `fut`'s input; an `i` only printed or counted is fine;
     - a list collected in completion order (`[await f for f in as_completed(aws)]`, or a loop
       appending `await f`) that the function then zips with something or indexes.
     Not reported: results that carry their own key (`name, size = await fut`) and are used
     through it.
 
-    Also reported, at the lookup: in `for fut in asyncio.as_completed(tasks):`, looking `fut` up
+    Also reported, at the lookup: in `for fut in asyncio.as_completed(tasks):` (or `for i, fut in
+    enumerate(asyncio.as_completed(tasks)):`), looking `fut` up
     among the inputs (`tasks[fut]`, `tasks.pop(fut)`, `fut in tasks`, `next(k for k, v in
     tasks.items() if v is fut)`, `if task == fut` in a loop over `tasks`). A plain `for` yields
     new coroutines in every Python version, never one of the inputs, so the lookup never matches
@@ -101,8 +103,16 @@ class AsCompletedOrdered(Rule):
             called = self.sem.qualified_name(call.func)
             if called == "builtins.zip" and self._zipped_with_inputs(call, arg):
                 self.report(node, what=_COMPLETION_ORDER)
-            elif called == "builtins.enumerate" and self._index_addresses(call):
-                self.report(node, what=_COMPLETION_ORDER)
+            elif called == "builtins.enumerate" and arg is call.args[0]:
+                index = self._index_addresses(call)
+                if index is not None:
+                    self.report(node, what=_ENUMERATED.format(index=index))
+                    return
+                loop = self.sem.parent(call)
+                if isinstance(loop, cst.For) and loop.iter is call and loop.asynchronous is None:
+                    lookup = self._lookup_among_inputs(node, loop, _enumerated_target(loop.target))
+                    if lookup is not None:  # no fix: `async for` cannot go through `enumerate()`
+                        self.report(lookup, what=_NEVER_MATCHES)
             return
         lookup = self._lookup_among_inputs(node)
         if lookup is not None:
@@ -125,16 +135,17 @@ class AsCompletedOrdered(Rule):
             isinstance(a.value, cst.Call) and self.sem.qualified_name(a.value.func) == "itertools.count" for a in others
         )
 
-    def _index_addresses(self, enumerated: cst.Call) -> bool:
-        """`for i, f in enumerate(as_completed(...))` whose body indexes with `i`."""
+    def _index_addresses(self, enumerated: cst.Call) -> str | None:
+        """The index `i` of `for i, f in enumerate(as_completed(...))` when the body indexes with it."""
         loop = self.sem.parent(enumerated)
         if not isinstance(loop, cst.For) or loop.iter is not enumerated:
-            return False
+            return None
         target = loop.target
         if not isinstance(target, cst.Tuple) or not isinstance(target.elements[0].value, cst.Name):
-            return False
+            return None
         index = target.elements[0].value.value
-        return any(self._indexes_with(node, index) for node in self.sem.descendants(loop.body))
+        found = any(self._indexes_with(node, index) for node in self.sem.descendants(loop.body))
+        return index if found else None
 
     def _indexes_with(self, node: Any, index: str) -> bool:
         if not isinstance(node, cst.Subscript):
@@ -216,19 +227,22 @@ class AsCompletedOrdered(Rule):
         return False
 
     # -- looking the yielded awaitable up among the inputs --------------------------------
-    def _lookup_among_inputs(self, call: cst.Call) -> Any:
-        """In `for fut in as_completed(tasks):`, the first lookup of `fut` among `tasks` (by
+    def _lookup_among_inputs(self, call: cst.Call, loop: Any = None, target: Any = None) -> Any:
+        """In `for fut in as_completed(tasks):` (or `for i, fut in enumerate(as_completed(tasks)):`,
+        given its `loop` and `fut` as `target`), the first lookup of `fut` among `tasks` (by
         identity or equality: `tasks[fut]`, `tasks.pop(fut)`, `fut in tasks`, `v is fut` over
         `tasks.items()`), which can never match: a plain `for` yields new coroutines."""
-        loop = self.sem.parent(call)
-        if not isinstance(loop, cst.For) or loop.iter is not call or loop.asynchronous is not None:
-            return None
-        if not isinstance(loop.target, cst.Name) or len(call.args) < 1 or call.args[0].keyword or call.args[0].star:
+        if loop is None:
+            loop = self.sem.parent(call)
+            if not isinstance(loop, cst.For) or loop.iter is not call or loop.asynchronous is not None:
+                return None
+            target = loop.target
+        if not isinstance(target, cst.Name) or len(call.args) < 1 or call.args[0].keyword or call.args[0].star:
             return None
         inputs = self._container(call.args[0].value)
         if inputs is None:
             return None
-        name = loop.target.value
+        name = target.value
         reads = []
         for node in self.sem.descendants(loop.body):
             if isinstance(node, cst.Name) and node.value == name:
@@ -372,11 +386,21 @@ class AsCompletedOrdered(Rule):
 
 
 _COMPLETION_ORDER = "yields in completion order, not in input order"
+_ENUMERATED = (
+    "yields in completion order: the `enumerate()` index `{index}` counts completions, it is not the input's position"
+)
 _NEVER_MATCHES = "yields new awaitables, not its inputs: this lookup never matches"
 _VIEWS = frozenset({"values", "keys", "items", "copy"})
 _COPIES = frozenset({"builtins.list", "builtins.tuple", "builtins.set", "builtins.frozenset", "builtins.sorted"})
 _LOOKUP_METHODS = frozenset({"get", "pop", "index", "remove", "discard", "count", "setdefault"})
 """Container methods that look their first argument up by equality (identity for futures)."""
+
+
+def _enumerated_target(target: Any) -> Any:
+    """`fut` of `for i, fut in enumerate(...)` (None for any other target)."""
+    if isinstance(target, cst.Tuple) and len(target.elements) == 2 and isinstance(target.elements[1], cst.Element):
+        return target.elements[1].value
+    return None
 
 
 def _is_name(node: Any, name: str) -> bool:
