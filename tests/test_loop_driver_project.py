@@ -84,6 +84,24 @@ CASES: dict[str, tuple[dict[str, str], str, bool]] = {
         "tests/test_app.py",
         True,
     ),
+    "helper-drives-a-loop-only-as-a-script": (
+        {
+            "tests/__init__.py": "",
+            "tests/utils.py": SYNC_HELPER.replace("def make_client():\n    return", 'if __name__ == "__main__":\n   '),
+            "tests/test_app.py": "import tests.utils",
+        },
+        "tests/test_app.py",
+        True,
+    ),
+    "helper-with-an-else-to-its-main-guard": (
+        {
+            "tests/__init__.py": "",
+            "tests/utils.py": 'import asyncio\n\nif __name__ == "__main__":\n    pass\nelse:\n    asyncio.get_event_loop()\n',
+            "tests/test_app.py": "import tests.utils",
+        },
+        "tests/test_app.py",
+        False,
+    ),
     "helper-not-imported": (
         {"tests/__init__.py": "", "tests/utils.py": SYNC_HELPER, "tests/test_app.py": ""},
         "tests/test_app.py",

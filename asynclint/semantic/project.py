@@ -525,7 +525,8 @@ def _calls_outside_coroutines(tree: ast.Module, qualified: str) -> bool:
         elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
             for alias in node.names:
                 aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    todo: list[tuple[ast.AST, bool]] = [(tree, False)]
+    # A module-level `if __name__ == "__main__":` block does not run when the module is imported.
+    todo: list[tuple[ast.AST, bool]] = [(node, False) for node in tree.body if not _is_main_guard(node)]
     while todo:
         node, in_coroutine = todo.pop()
         if isinstance(node, ast.AsyncFunctionDef):
@@ -543,6 +544,22 @@ def _calls_outside_coroutines(tree: ast.Module, qualified: str) -> bool:
                     return True
         todo.extend((child, in_coroutine) for child in ast.iter_child_nodes(node))
     return False
+
+
+def _is_main_guard(node: ast.stmt) -> bool:
+    """`if __name__ == "__main__":` (with no `else`, which would run on import)."""
+    if not isinstance(node, ast.If) or node.orelse:
+        return False
+    test = node.test
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
 
 
 _TOP_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "tox.ini", "pytest.ini", ".git")

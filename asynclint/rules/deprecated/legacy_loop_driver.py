@@ -93,7 +93,8 @@ class LegacyLoopDriver(Rule):
     might run first, nor when such a call sits outside a coroutine in a project module that this
     module imports (`from tests.utils import make_client`, `from .helpers import run`) or, for a
     pytest test module, in a `conftest.py` from its directory up to the project's top (pytest
-    loads them into the same process). Modules that those import in turn are not followed.
+    loads them into the same process); a module's `if __name__ == "__main__":` block does not
+    count (it does not run on import). Modules that those import in turn are not followed.
     """
 
     CODE = "AIO303"
