@@ -384,10 +384,11 @@ FILESYSTEM_FUNCTIONS = frozenset(
 # The async APIs of widely used asyncio libraries, for the type oracle when the package is not found
 # installed where asynclint runs (pre-commit, pipx) or its scan cannot type them (aiofiles makes its
 # file methods with `@delegate_to_executor` and picks the file class at run time). An installed
-# package's own scan wins wherever it gives an answer. Each fact was read in the package's source and
-# checked by running it: aiofiles 25.1.0, aiosqlite 0.22.1, redis 8.1.0. A wrong "coroutine" here is a false alarm
-# in every project using the library: only what is a coroutine (or a coroutine-wrapping awaitable
-# that never runs unless awaited, aiosqlite's `Result`) in every version seen goes in.
+# package's own scan wins wherever it gives an answer. Each fact was read in the package's source
+# (aiofiles 25.1.0, aiosqlite 0.22.1, redis 8.1.0, aiohttp 3.14.5) and, but for aiohttp, checked by
+# running it. A wrong "coroutine" here is a false alarm in every project using the library: only
+# what is a coroutine (or a `collections.abc.Coroutine` wrapping one that never runs unless
+# awaited: aiosqlite's `Result`, aiohttp's request context managers) goes in.
 _AIOFILES_FILE = "aiofiles.threadpool.AsyncFile"
 """No real class: `aiofiles.open` picks AsyncTextIOWrapper, AsyncBufferedIOBase, AsyncBufferedReader
 or AsyncFileIO by the file's mode; every method named here is a coroutine in each that has it."""
@@ -433,6 +434,12 @@ _REDIS_PIPELINE = ("aclose", "execute", "reset")
 """A pipeline's commands are buffered (they return the pipeline) or, after `watch()`, run at once:
 never a fact. Only `execute`, `reset` and `aclose` are always coroutines."""
 
+_AIOHTTP_SESSIONS = ("aiohttp.ClientSession", "aiohttp.client.ClientSession")
+_AIOHTTP_SESSION = ("close", "delete", "get", "head", "options", "patch", "post", "put", "request", "ws_connect")
+"""aiohttp 3.14.5's `ClientSession`: `close` is an `async def`; the request methods return a
+`_BaseRequestContextManager`, a `collections.abc.Coroutine` wrapping `self._request(...)`, so a bare
+`session.get(url)` never sends the request."""
+
 THIRD_PARTY_COROUTINE_FUNCTIONS = frozenset(
     {
         *(f"aiofiles.os.{name}" for name in _AIOFILES_OS),
@@ -460,6 +467,7 @@ THIRD_PARTY_COROUTINE_METHODS.update(
     {
         **{cls: frozenset(_REDIS_COMMANDS) for cls in _REDIS},
         **{cls: frozenset(_REDIS_PIPELINE) for cls in _REDIS_PIPELINES},
+        **{cls: frozenset(_AIOHTTP_SESSION) for cls in _AIOHTTP_SESSIONS},
     }
 )
 
@@ -490,6 +498,7 @@ THIRD_PARTY_RETURN_TYPES.update(
         ),
         **{f"{cls}.from_url": ("redis.asyncio.Redis", None) for cls in _REDIS},
         **{f"{cls}.pipeline": ("redis.asyncio.client.Pipeline", None) for cls in _REDIS},
+        **dict.fromkeys(_AIOHTTP_SESSIONS, ("aiohttp.ClientSession", None)),
     }
 )
 
@@ -503,5 +512,9 @@ THIRD_PARTY_ENTERED_TYPES = {
 }
 """What `async with x as y` binds to `y` for a third-party class's `x`."""
 THIRD_PARTY_ENTERED_TYPES.update(
-    {**dict.fromkeys(_REDIS, "redis.asyncio.Redis"), **dict.fromkeys(_REDIS_PIPELINES, _REDIS_PIPELINES[0])}
+    {
+        **dict.fromkeys(_REDIS, "redis.asyncio.Redis"),
+        **dict.fromkeys(_REDIS_PIPELINES, _REDIS_PIPELINES[0]),
+        **dict.fromkeys(_AIOHTTP_SESSIONS, "aiohttp.ClientSession"),
+    }
 )

@@ -1,6 +1,7 @@
 # Lint-and-fix case file for AIO401 on third-party async APIs the oracle knows from the catalogue
 # (aiofiles, aiosqlite, redis.asyncio are not installed here): every unannotated line asserts silence.
 import aiofiles
+import aiohttp
 import aiofiles.os
 import aiosqlite
 import redis.asyncio as redis
@@ -75,3 +76,16 @@ async def cache(url, client: Redis):
 
 def sync_code(path):
     aiofiles.os.remove(path)  # error: AIO401
+
+
+async def http(url):
+    async with aiohttp.ClientSession() as session:
+        session.get(url)  # error: AIO401
+        session.post(url, data=b"x")  # error: AIO401
+        async with session.get(url) as response:
+            response.raise_for_status()
+        await session.get(url)
+        session.closed
+        session.detach()  # plain
+    other = aiohttp.ClientSession()
+    other.close()  # error: AIO401

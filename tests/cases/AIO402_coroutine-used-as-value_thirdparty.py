@@ -1,6 +1,7 @@
 # Lint-and-fix case file for AIO402 on third-party async APIs known from the catalogue (aiofiles,
 # aiosqlite, redis.asyncio are not installed here): every unannotated line asserts silence.
 import aiofiles
+import aiohttp
 import aiofiles.os
 import aiosqlite
 import redis.asyncio as redis
@@ -42,3 +43,12 @@ async def cache(url):
     if pipe.get("key"):  # buffered: the pipeline itself
         pass
     return count
+
+
+async def http(session: aiohttp.ClientSession, url):
+    if session.get(url):  # error: AIO402
+        pass
+    if session.closed:
+        pass
+    response = await session.get(url)
+    return response.status + 1

@@ -1,6 +1,7 @@
 # Lint case file for AIO403 on third-party async APIs known from the catalogue (aiofiles,
 # aiosqlite, redis.asyncio are not installed here): every unannotated line asserts silence.
 import aiofiles
+import aiohttp
 import aiofiles.os
 import aiosqlite
 import redis.asyncio as redis
@@ -37,3 +38,13 @@ async def cache(url):
     answer = pipe.execute()  # error: AIO403
     value = r.get("key")
     return await value, buffered
+
+
+async def http(url):
+    async with aiohttp.ClientSession() as session:
+        request = session.get(url)  # error: AIO403
+        entered = session.get(url)
+        async with entered as response:
+            status = response.status
+        sent = session.post(url)
+        return status, await sent

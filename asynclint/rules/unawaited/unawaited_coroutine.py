@@ -48,10 +48,12 @@ class UnawaitedCoroutine(Rule):
     `aiofiles.open()`'s file (`async with` or `await`) and `aiofiles.os`/`aiofiles.os.path`,
     `aiosqlite.connect()`'s connection and cursors, `redis.asyncio.Redis`/`from_url()`'s commands
     (the most used ones) and a pipeline's `execute()` (its other commands are buffered, never
-    reported); an installed package's own scan wins where it gives an answer.
+    reported), `aiohttp.ClientSession`'s request methods (`session.get(url)` is a coroutine-like
+    context manager: alone, the request is never sent) and `close()`; an installed package's own
+    scan wins where it gives an answer.
 
-    Known limits: aiohttp (`session.get(url)`: a request context manager wrapping a coroutine),
-    redis commands outside the declared set, `aioredis`, and `aiofiles.tempfile` are unknown. A
+    Known limits: redis commands outside the declared set, `aioredis`, `aiofiles.tempfile`, and
+    aiohttp beyond `ClientSession` (a response's `read()`/`json()`, websockets) are unknown. A
     plain `def` annotated to return a coroutine (`-> Coroutine[...]`, discord.py's `Response[T]`
     HTTP methods) is a plain function here, where pyright reports its unused result;
     no flow analysis (an attribute assigned different classes on different paths is unknown, where
