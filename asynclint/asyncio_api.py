@@ -379,3 +379,142 @@ FILESYSTEM_FUNCTIONS = frozenset(
     }
 )  # fmt: skip
 """File-system calls that block on the disk (metadata, directory listings, renames, temporary files)."""
+
+# ---------------------------------------------------------------------- third-party facts
+# The async APIs of widely used asyncio libraries, for the type oracle when the package is not found
+# installed where asynclint runs (pre-commit, pipx) or its scan cannot type them (aiofiles makes its
+# file methods with `@delegate_to_executor` and picks the file class at run time). An installed
+# package's own scan wins wherever it gives an answer. Each fact was read in the package's source
+# (aiofiles 25.1.0, aiosqlite 0.22.1, redis 8.1.0, aiohttp 3.14.5) and, but for aiohttp, checked by
+# running it. A wrong "coroutine" here is a false alarm in every project using the library: only
+# what is a coroutine (or a `collections.abc.Coroutine` wrapping one that never runs unless
+# awaited: aiosqlite's `Result`, aiohttp's request context managers) goes in.
+_AIOFILES_FILE = "aiofiles.threadpool.AsyncFile"
+"""No real class: `aiofiles.open` picks AsyncTextIOWrapper, AsyncBufferedIOBase, AsyncBufferedReader
+or AsyncFileIO by the file's mode; every method named here is a coroutine in each that has it."""
+_AIOFILES_OPENER = "aiofiles.base.AiofilesContextManager"
+_AIOFILES_FILE_METHODS = (
+    "close", "flush", "isatty", "peek", "read", "read1", "readall", "readinto", "readline", "readlines",
+    "seek", "seekable", "tell", "truncate", "writable", "write", "writelines",
+)  # fmt: skip
+_AIOFILES_OS = (
+    "access", "getcwd", "link", "listdir", "makedirs", "mkdir", "readlink", "remove", "removedirs", "rename",
+    "renames", "replace", "rmdir", "scandir", "sendfile", "stat", "statvfs", "symlink", "unlink",
+)  # fmt: skip
+_AIOFILES_OSPATH = (
+    "abspath", "exists", "getatime", "getctime", "getmtime", "getsize", "isdir", "isfile", "islink",
+    "ismount", "samefile", "sameopenfile",
+)  # fmt: skip
+_AIOSQLITE_CONNECTION = (
+    "backup", "close", "commit", "create_function", "cursor", "enable_load_extension", "execute",
+    "execute_fetchall", "execute_insert", "executemany", "executescript", "interrupt", "load_extension",
+    "rollback", "set_authorizer", "set_progress_handler", "set_trace_callback",
+)  # fmt: skip
+"""Not `iterdump`: an async generator (iterated, never awaited)."""
+_AIOSQLITE_CURSOR = ("close", "execute", "executemany", "executescript", "fetchall", "fetchmany", "fetchone")
+_AIOSQLITE_RESULT = "aiosqlite.context.Result"
+"""What `@contextmanager` methods return: awaitable, an async context manager, a wrapped coroutine."""
+
+_REDIS = ("redis.asyncio.Redis", "redis.asyncio.StrictRedis", "redis.asyncio.client.Redis")
+_REDIS_PIPELINES = ("redis.asyncio.client.Pipeline",)
+_REDIS_COMMANDS = (
+    "aclose", "append", "blpop", "brpop", "close", "dbsize", "decr", "decrby", "delete", "eval", "evalsha",
+    "exists", "expire", "expireat", "flushall", "flushdb", "get", "getdel", "getex", "getset", "hdel",
+    "hexists", "hget", "hgetall", "hincrby", "hkeys", "hlen", "hmget", "hset", "hvals", "incr", "incrby",
+    "info", "initialize", "keys", "llen", "lpop", "lpush", "lrange", "lrem", "ltrim", "mget", "mset",
+    "persist", "pexpire", "ping", "psetex", "pttl", "publish", "rename", "rpop", "rpush", "sadd", "scan",
+    "scard", "set", "setex", "setnx", "sismember", "smembers", "srem", "strlen", "ttl", "type", "unlink",
+    "xack", "xadd", "xlen", "xread", "xreadgroup", "zadd", "zcard", "zincrby", "zrange", "zrangebyscore",
+    "zrem", "zscore",
+)  # fmt: skip
+"""The most used commands of `redis.asyncio.Redis` (redis 8.1.0, each called and checked to give a
+coroutine): plain `def`s returning `self.execute_command(...)`, an `async def` on this client. Not
+`pipeline`, `pubsub`, `lock`, `monitor` (plain) nor `scan_iter` (an async generator)."""
+_REDIS_PIPELINE = ("aclose", "execute", "reset")
+"""A pipeline's commands are buffered (they return the pipeline) or, after `watch()`, run at once:
+never a fact. Only `execute`, `reset` and `aclose` are always coroutines."""
+
+_AIOHTTP_SESSIONS = ("aiohttp.ClientSession", "aiohttp.client.ClientSession")
+_AIOHTTP_SESSION = ("close", "delete", "get", "head", "options", "patch", "post", "put", "request", "ws_connect")
+"""aiohttp 3.14.5's `ClientSession`: `close` is an `async def`; the request methods return a
+`_BaseRequestContextManager`, a `collections.abc.Coroutine` wrapping `self._request(...)`, so a bare
+`session.get(url)` never sends the request."""
+
+THIRD_PARTY_COROUTINE_FUNCTIONS = frozenset(
+    {
+        *(f"aiofiles.os.{name}" for name in _AIOFILES_OS),
+        *(f"{module}.{name}" for module in ("aiofiles.ospath", "aiofiles.os.path") for name in _AIOFILES_OSPATH),
+    }
+)
+"""Third-party coroutine functions (aiofiles.os's are `wrap(os.remove)`: an `async def` wrapper)."""
+
+THIRD_PARTY_COROUTINE_METHODS: dict[str, frozenset[str]] = {
+    _AIOFILES_FILE: frozenset(_AIOFILES_FILE_METHODS),
+    **{
+        f"aiofiles.threadpool.{module}.{cls}": frozenset(_AIOFILES_FILE_METHODS)
+        for module, classes in (
+            ("text", ("AsyncTextIOWrapper", "AsyncTextIndirectIOWrapper")),
+            ("binary", ("AsyncBufferedIOBase", "AsyncBufferedReader", "AsyncFileIO")),
+            ("binary", ("AsyncIndirectBufferedIOBase", "AsyncIndirectBufferedReader", "AsyncIndirectFileIO")),
+        )
+        for cls in classes
+    },
+    **{cls: frozenset(_AIOSQLITE_CONNECTION) for cls in ("aiosqlite.Connection", "aiosqlite.core.Connection")},
+    **{cls: frozenset(_AIOSQLITE_CURSOR) for cls in ("aiosqlite.Cursor", "aiosqlite.cursor.Cursor")},
+}
+"""The coroutine methods of third-party classes (by every name they are imported as)."""
+THIRD_PARTY_COROUTINE_METHODS.update(
+    {
+        **{cls: frozenset(_REDIS_COMMANDS) for cls in _REDIS},
+        **{cls: frozenset(_REDIS_PIPELINE) for cls in _REDIS_PIPELINES},
+        **{cls: frozenset(_AIOHTTP_SESSION) for cls in _AIOHTTP_SESSIONS},
+    }
+)
+
+_OPENED = (_AIOFILES_OPENER, _AIOFILES_FILE)
+_CONNECTED = ("aiosqlite.Connection", "aiosqlite.Connection")
+_CURSOR = (_AIOSQLITE_RESULT, "aiosqlite.Cursor")
+THIRD_PARTY_RETURN_TYPES: dict[str, tuple[str | None, str | None]] = {
+    "aiofiles.open": _OPENED,
+    "aiofiles.threadpool.open": _OPENED,
+    "aiosqlite.connect": _CONNECTED,
+    "aiosqlite.core.connect": _CONNECTED,
+    **{
+        f"{cls}.{method}": _CURSOR
+        for cls in ("aiosqlite.Connection", "aiosqlite.core.Connection")
+        for method in ("cursor", "execute", "executemany", "executescript")
+    },
+    **{
+        f"{cls}.{method}": (None, "aiosqlite.Cursor")
+        for cls in ("aiosqlite.Cursor", "aiosqlite.cursor.Cursor")
+        for method in ("execute", "executemany", "executescript")
+    },
+}
+"""Function or `Class.method` -> (the class of the call's value, of its awaited value)."""
+THIRD_PARTY_RETURN_TYPES.update(
+    {
+        **dict.fromkeys(
+            (*_REDIS, "redis.asyncio.from_url", "redis.asyncio.utils.from_url"), ("redis.asyncio.Redis", None)
+        ),
+        **{f"{cls}.from_url": ("redis.asyncio.Redis", None) for cls in _REDIS},
+        **{f"{cls}.pipeline": ("redis.asyncio.client.Pipeline", None) for cls in _REDIS},
+        **dict.fromkeys(_AIOHTTP_SESSIONS, ("aiohttp.ClientSession", None)),
+    }
+)
+
+THIRD_PARTY_ENTERED_TYPES = {
+    _AIOFILES_OPENER: _AIOFILES_FILE,
+    _AIOSQLITE_RESULT: "aiosqlite.Cursor",
+    "aiosqlite.Connection": "aiosqlite.Connection",
+    "aiosqlite.core.Connection": "aiosqlite.Connection",
+    "aiosqlite.Cursor": "aiosqlite.Cursor",
+    "aiosqlite.cursor.Cursor": "aiosqlite.Cursor",
+}
+"""What `async with x as y` binds to `y` for a third-party class's `x`."""
+THIRD_PARTY_ENTERED_TYPES.update(
+    {
+        **dict.fromkeys(_REDIS, "redis.asyncio.Redis"),
+        **dict.fromkeys(_REDIS_PIPELINES, _REDIS_PIPELINES[0]),
+        **dict.fromkeys(_AIOHTTP_SESSIONS, "aiohttp.ClientSession"),
+    }
+)

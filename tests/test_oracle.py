@@ -513,6 +513,56 @@ def test_third_party_package_read_from_configured_site_packages(tmp_path: Path) 
     assert describe(findings(lint_text(text, unconfigured, str(main)))) == []
 
 
+INSTALLED_THIRD_PARTY = {
+    # An installed package's scan answers first; the catalogue's facts fill in what it leaves unknown.
+    "aiofiles/__init__.py": """
+                class SyncFile:
+                    def write(self, data) -> int: ...
+
+                class Opener:
+                    async def __aenter__(self) -> SyncFile: ...
+
+                def open(path) -> Opener: ...
+            """,
+    "aiosqlite/__init__.py": "from .core import connect\n",
+    "aiosqlite/core.py": """
+                class Connection:
+                    def __init__(self, database):
+                        self.database = database
+
+                def connect(database):
+                    return Connection(database)
+            """,
+}
+USES_INSTALLED_THIRD_PARTY = """
+    import aiofiles
+    import aiosqlite
+
+    async def main(path):
+        async with aiofiles.open(path) as f:
+            f.write("x")  # this aiofiles's scan says the entered file is a SyncFile
+        async with aiosqlite.connect(path) as db:
+            db.commit()  # error: AIO401
+"""
+
+
+def test_installed_package_scan_wins_over_third_party_facts(tmp_path: Path) -> None:
+    _write(tmp_path / "site", INSTALLED_THIRD_PARTY)
+    _write(tmp_path, {"app/main.py": USES_INSTALLED_THIRD_PARTY})
+    main = tmp_path / "app" / "main.py"
+    text = main.read_text(encoding="utf-8")
+    view = ProjectIndex().view(str(main))
+    assert view is not None
+    view.extra_paths = (str(tmp_path / "site"),)
+    got = findings(lint_text(text, settings_for({}, select=("AIO401",)), str(main), project=view))
+    assert describe(got) == describe(annotations(text))
+    assert str(tmp_path / "site" / "aiofiles" / "__init__.py") in view.consulted
+    # Not installed: the catalogue's aiofiles facts answer (the file's `write` is a coroutine).
+    bare = ProjectIndex().view(str(main))
+    got = findings(lint_text(text, settings_for({}, select=("AIO401",)), str(main), project=bare))
+    assert sorted(got) == [(6, "AIO401"), (8, "AIO401")]
+
+
 RULE_CASES: dict[str, dict[str, str]] = {
     # Every rule that asks "is this a coroutine function?" gets the oracle's answers.
     "every-rule-asks-the-oracle": {

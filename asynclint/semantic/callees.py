@@ -14,7 +14,14 @@ import ast
 import enum
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import COROUTINE_FUNCTIONS, COROUTINE_METHODS, FUTURE_FUNCTIONS, FUTURE_METHODS, RETURN_TYPES
+from asynclint.asyncio_api import (
+    COROUTINE_FUNCTIONS,
+    COROUTINE_METHODS,
+    FUTURE_FUNCTIONS,
+    FUTURE_METHODS,
+    RETURN_TYPES,
+    THIRD_PARTY_COROUTINE_FUNCTIONS,
+)
 from asynclint.semantic.names import normalize, qualified_name
 from asynclint.semantic.syntax import is_generator
 
@@ -128,9 +135,10 @@ def _kind(model: Model, func: Any, project: ProjectView | None = None) -> bool |
         return False if qualified[len("builtins.") :] in _BUILTIN_FUNCTIONS else None
     if project is not None and not qualified.startswith("asyncio."):
         target = project.absolute(qualified)
-        if target is not None:
-            return project.function(target)
-    return None
+        kind = project.function(target) if target is not None else None
+        if kind is not None:
+            return kind  # the scan of the project, or of the installed package, wins
+    return True if qualified in THIRD_PARTY_COROUTINE_FUNCTIONS else None
 
 
 def _kind_in_scope(model: Model, scope: Scope, name: str, project: ProjectView | None) -> bool | None:

@@ -25,7 +25,13 @@ import sysconfig
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from asynclint.asyncio_api import COROUTINE_METHODS, RETURN_TYPES
+from asynclint.asyncio_api import (
+    COROUTINE_METHODS,
+    RETURN_TYPES,
+    THIRD_PARTY_COROUTINE_METHODS,
+    THIRD_PARTY_ENTERED_TYPES,
+    THIRD_PARTY_RETURN_TYPES,
+)
 from asynclint.semantic.callees import CAST_FUNCTIONS, COROUTINE_TYPES, KEEPING_DECORATORS
 
 _MAX_HOPS = 8  # re-export chains followed (`pkg/__init__.py` importing from `.core`, ...)
@@ -862,10 +868,18 @@ class ProjectView:
         if expression.startswith("asyncio."):
             return expression
         found = self._klass(expression, hops)
+        if found is None and (expression in THIRD_PARTY_COROUTINE_METHODS or expression in THIRD_PARTY_ENTERED_TYPES):
+            return expression  # a third-party class of the catalogue, not found installed
         return found[0] if found is not None else None
 
     def call_result(self, callee: str, awaited: bool, hops: int = 0) -> str | None:
         """The class of what calling (and, `awaited`, awaiting the call of) `callee` gives."""
+        scanned = self._call_result(callee, awaited, hops)
+        if scanned is None and callee in THIRD_PARTY_RETURN_TYPES:
+            return THIRD_PARTY_RETURN_TYPES[callee][awaited]
+        return scanned
+
+    def _call_result(self, callee: str, awaited: bool, hops: int) -> str | None:
         if callee.startswith("asyncio."):
             if awaited:
                 return None
@@ -899,6 +913,12 @@ class ProjectView:
         """Is method `name` of class `cls` (canonical, see `resolve_type`) a coroutine function?"""
         if cls in COROUTINE_METHODS:
             return True if name in COROUTINE_METHODS[cls] else None
+        scanned = self._method_kind(cls, name, hops)
+        if scanned is None and name in THIRD_PARTY_COROUTINE_METHODS.get(cls, ()):
+            return True
+        return scanned
+
+    def _method_kind(self, cls: str, name: str, hops: int) -> bool | None:
         member = self._member(cls, name)
         if member is None or hops > _MAX_HOPS:
             return None
@@ -912,6 +932,12 @@ class ProjectView:
 
     def method_result(self, cls: str, name: str, awaited: bool, hops: int = 0) -> str | None:
         """The class of what calling (and awaiting) method `name` of class `cls` gives."""
+        scanned = self._method_result(cls, name, awaited, hops)
+        if scanned is None and f"{cls}.{name}" in THIRD_PARTY_RETURN_TYPES:
+            return THIRD_PARTY_RETURN_TYPES[f"{cls}.{name}"][awaited]
+        return scanned
+
+    def _method_result(self, cls: str, name: str, awaited: bool, hops: int) -> str | None:
         member = self._member(cls, name)
         if member is None or name not in member[1].methods:
             return None
@@ -929,7 +955,10 @@ class ProjectView:
 
     def entered_type(self, cls: str, asynchronous: bool) -> str | None:
         """What `async with cls_instance as x` (or `with`) binds to `x`: `__aenter__`'s result."""
-        return self.method_result(cls, "__aenter__" if asynchronous else "__enter__", asynchronous)
+        scanned = self.method_result(cls, "__aenter__" if asynchronous else "__enter__", asynchronous)
+        if scanned is None and asynchronous:
+            return THIRD_PARTY_ENTERED_TYPES.get(cls)
+        return scanned
 
     def _member(self, cls: str, name: str, seen: int = 0) -> tuple[str, ClassInfo, bool] | None:
         """The class (canonical name, facts, external?) that defines `name` for `cls`, through its

@@ -43,10 +43,19 @@ class UnawaitedCoroutine(Rule):
     (read, `.pyi` stubs first, from the interpreter asynclint runs in and the `site-packages`
     setting; never imported). An attribute assigned two different classes, a class with
     `__getattr__`, a method missing from a class with an unknown base, and a plain function of an
-    installed package (it may return an awaitable) are unknown.
+    installed package (it may return an awaitable) are unknown. Where a package is not installed,
+    or its source cannot be typed cheaply, the catalogue's facts about a few libraries answer:
+    `aiofiles.open()`'s file (`async with` or `await`) and `aiofiles.os`/`aiofiles.os.path`,
+    `aiosqlite.connect()`'s connection and cursors, `redis.asyncio.Redis`/`from_url()`'s commands
+    (the most used ones) and a pipeline's `execute()` (its other commands are buffered, never
+    reported), `aiohttp.ClientSession`'s request methods (`session.get(url)` is a coroutine-like
+    context manager: alone, the request is never sent) and `close()`; an installed package's own
+    scan wins where it gives an answer.
 
-    Known limits: a plain `def` annotated to return a coroutine (`-> Coroutine[...]`, discord.py's
-    `Response[T]` HTTP methods) is a plain function here, where pyright reports its unused result;
+    Known limits: redis commands outside the declared set, `aioredis`, `aiofiles.tempfile`, and
+    aiohttp beyond `ClientSession` (a response's `read()`/`json()`, websockets) are unknown. A
+    plain `def` annotated to return a coroutine (`-> Coroutine[...]`, discord.py's `Response[T]`
+    HTTP methods) is a plain function here, where pyright reports its unused result;
     no flow analysis (an attribute assigned different classes on different paths is unknown, where
     a checker narrows); generic parameters (`AiofilesContextManager[T]`) and TypeVars are not
     followed. On the benchmark corpus pyright's `reportUnusedCoroutine` has two findings asynclint
