@@ -150,6 +150,18 @@ HOW_RUN = [
         "class D:\n    async def close(self): await self._t",
         Run.TASK,
     ),
+    (
+        "task-group-awaited",
+        "async def body(): ...\nasync def f():\n    async with asyncio.TaskGroup() as tg:\n"
+        "        t = tg.create_task(body())\n        await t",
+        Run.AWAITED,
+    ),
+    (
+        "task-group",
+        "async def body(): ...\nasync def f():\n    async with asyncio.TaskGroup() as tg:\n"
+        "        t = tg.create_task(body())\n    print(t.result())",
+        Run.TASK,
+    ),
     ("start-soon", "async def body(x): ...\nasync def f(tg): tg.start_soon(body, 1)", Run.TASK),
     ("start-soon-keyword", "async def body(x): ...\nasync def f(tg): tg.start_soon(func=body)", Run.HELPER),
     ("start-with-task-status", "async def body(*, task_status): ...\nasync def f(tg): await tg.start(body)", Run.TASK),

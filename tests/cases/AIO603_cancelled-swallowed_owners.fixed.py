@@ -61,7 +61,35 @@ class Client:
         await self._writer  # awaited once without a cancel: enough
 
 
+# Awaited inside its TaskGroup: the group's exit no longer sees the owner's cancellation.
+async def load(reader):
+    try:
+        await reader.read()
+    except asyncio.CancelledError:  # error: AIO603
+        raise
+
+
+async def load_grouped(reader):
+    async with asyncio.TaskGroup() as group:
+        task = group.create_task(load(reader))
+        await task
+
+
 # Near misses: silent.
+
+
+# Left to its TaskGroup: the group's exit raises the owner's cancellation.
+async def store(writer):
+    try:
+        await writer.write()
+    except asyncio.CancelledError:
+        pass
+
+
+async def store_grouped(writer):
+    async with asyncio.TaskGroup() as group:
+        task = group.create_task(store(writer))
+    return task.result()
 
 
 # The owner cancels, then awaits: ending quietly is the contract.

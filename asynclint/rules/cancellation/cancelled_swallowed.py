@@ -32,8 +32,9 @@ class CancelledSwallowed(Rule):
       `t` a local or `self._task` of the same class, then `await t` with no `t.cancel()`
       before it in that function) every such handler too: cancelling the owner while it
       awaits `t` cancels `t`, the body returns, `await t` returns and the owner goes on
-      (`await asyncio.gather(t)`, `wait_for(t, ...)` and `shield(t)` still raise
-      `CancelledError` in the owner on 3.11, and are not counted);
+      (also `t = tg.create_task(...)` awaited inside its `TaskGroup`: the group's exit no
+      longer sees the owner's cancellation; `await asyncio.gather(t)`, `wait_for(t, ...)` and
+      `shield(t)` still raise `CancelledError` in the owner on 3.11, and are not counted);
     - in a *task body* (a coroutine function this module only ever hands to `create_task`,
       `ensure_future`, `tg.create_task`, `loop.create_task`, `app.add_task`, directly, through
       a local variable, or through a function of this or another project module that passes
