@@ -35,6 +35,16 @@ TASK_FACTORY_METHOD = "create_task"
 SCHEDULING_METHODS = frozenset({TASK_FACTORY_METHOD, "add_task"})
 """Methods that schedule the coroutine object they are handed as a task, whatever the receiver:
 a loop's or TaskGroup's `create_task`, sanic's `app.add_task(coro)` (AIO603's task bodies)."""
+TASK_STARTER_METHODS = frozenset({"start_soon"})
+"""Methods that start the function they are handed (not a coroutine) as a task of a group:
+anyio's `tg.start_soon(func, *args)` (and trio's nursery). anyio cancels by cancel scope, level
+triggered: a child that swallows the cancellation and returns ends, the scope's host still
+sees its own cancellation (checked with anyio 4 on the asyncio backend), so such a function is
+an AIO603 task body. `loop.run_in_executor(None, func)` is not one: `func` runs in a thread."""
+TASK_STATUS_STARTER = "start"
+TASK_STATUS_PARAMETER = "task_status"
+"""anyio's `await tg.start(func)` starts `func` as a task that reports readiness through its
+`task_status` parameter: a `start` counts only for a function with that parameter."""
 TASK_METHODS_RETURNING_NONE = frozenset({"add_done_callback", "set_name"})
 """Task methods that return None: `create_task(c).add_done_callback(f)` still drops the task."""
 WEAK_SETS = frozenset({"weakref.WeakSet"})

@@ -16,7 +16,7 @@ grouped by what it answers:
   `jumps_out`, `always_raises`;
 - callees (`Callee`: coroutine / plain / unknown): `callee_kind`, `is_coroutine_call`,
   `is_future_call`, `called_definition`, `is_event_loop`; how a coroutine function is run
-  (`Run`: task body / helper): `how_run`;
+  (`Run`: task body / helper / awaited task): `how_run`;
 - fix building blocks: `module_attribute`, `awaited`, `removed_statement`, `parse_expression`,
   `parse_statement`, `parse_small_statement`, `code_for`, `without_codes`.
 
@@ -340,7 +340,8 @@ class Semantic:
 
     def how_run(self, function: Any) -> Run:
         """Is the coroutine function `function` only ever scheduled as a task (`Run.TASK`), or
-        awaited, passed on, an async generator or of unknown use (`Run.HELPER`)? (`usage`)"""
+        awaited, passed on, an async generator or of unknown use (`Run.HELPER`), or a task its
+        owner awaits without cancelling it first (`Run.AWAITED`)? (`usage`)"""
         return usage.how_run(self._model, function, self.project)
 
     # ---------------------------------------------------------------- fix building blocks

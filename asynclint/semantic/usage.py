@@ -4,7 +4,12 @@ AIO603 judges a handler that swallows cancellation by this.  A *task body* (ever
 function hands its coroutine straight to a task factory: `asyncio.create_task(self._run())`,
 `ensure_future`, `tg.create_task`, `loop.create_task`, or a project function that passes its
 first parameter on to one, like aiokafka's `util.create_task`) ends its task when it returns,
-and whoever cancelled the task sees it finish.  Anything else (awaited directly, passed to
+and whoever cancelled the task sees it finish; so does a function started by anyio's
+`tg.start_soon(func, ...)` (or `await tg.start(func)`, `func` taking `task_status`).  A task
+body whose owner awaits the task (`t = create_task(body())`, `t` a local or `self._task` of
+the class) without a `t.cancel()` before the `await t` is an *awaited task*: cancelling the
+owner there cancels the task, which returns, so the owner's own cancellation is lost as in a
+helper.  Anything else (awaited directly, passed to
 `gather`/`wait_for`, an async generator, no use in the module at all) is a *helper*: a
 cancellation it swallows is its caller's, which then carries on as if nothing had happened.
 
@@ -22,7 +27,14 @@ import os
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from asynclint.asyncio_api import SCHEDULING_METHODS, TASK_FACTORIES, TASK_FACTORY_METHOD
+from asynclint.asyncio_api import (
+    SCHEDULING_METHODS,
+    TASK_FACTORIES,
+    TASK_FACTORY_METHOD,
+    TASK_STARTER_METHODS,
+    TASK_STATUS_PARAMETER,
+    TASK_STATUS_STARTER,
+)
 from asynclint.semantic import names, syntax
 
 if TYPE_CHECKING:
@@ -37,6 +49,7 @@ else:
 class Run(enum.Enum):
     TASK = "task body"  # only ever handed to a task factory
     HELPER = "helper"  # awaited, passed on otherwise, or no use seen: its caller's cancellation is at stake
+    AWAITED = "awaited task"  # a task its owner awaits without cancelling it first: as a helper
 
 
 _SPAWNERS: weakref.WeakKeyDictionary[ProjectIndex, dict[str, tuple[Any, frozenset[str], str | None]]] = (
@@ -71,8 +84,11 @@ def how_run(model: Model, function: Any, project: ProjectView | None) -> Run:
     if not uses:
         return Run.HELPER
     for use in uses:
-        if not _scheduled(model, use, project):
+        if not _scheduled(model, use, function, project):
             return Run.HELPER
+    for use in uses:
+        if _awaited_uncancelled(model, use):
+            return Run.AWAITED
     return Run.TASK
 
 
@@ -93,9 +109,12 @@ def _imported(model: Model, receiver: Any) -> bool:
     return qualified is not None and not qualified.startswith("builtins.")
 
 
-def _scheduled(model: Model, use: Any, project: ProjectView | None) -> bool:
-    """Is this use `use(...)` with the coroutine object handed straight to a task factory?"""
+def _scheduled(model: Model, use: Any, function: Any, project: ProjectView | None) -> bool:
+    """Is this use `use(...)` with the coroutine object handed straight to a task factory, or
+    `tg.start_soon(use, ...)` (`await tg.start(use)` for a function with a `task_status`)?"""
     call = model.parents.get(use)
+    if isinstance(call, cst.Arg):
+        return _started(model, call, function)
     if not (isinstance(call, cst.Call) and call.func is use):
         return False
     return _handed_to_a_factory(model, call, project, hops=0)
@@ -131,6 +150,100 @@ def _handed_to_a_factory(model: Model, value: Any, project: ProjectView | None, 
         and first.keyword is None
         and not first.star
         and is_task_factory(model, first.value, project, local=False)
+    )
+
+
+def _started(model: Model, arg: Any, function: Any) -> bool:
+    starter = model.parents.get(arg)
+    if not (
+        isinstance(starter, cst.Call)
+        and isinstance(starter.func, cst.Attribute)
+        and starter.args
+        and starter.args[0] is arg
+        and arg.keyword is None
+        and not arg.star
+    ):
+        return False
+    method = starter.func.attr.value
+    if method in TASK_STARTER_METHODS:
+        return True
+    parameters = function.params
+    return method == TASK_STATUS_STARTER and any(
+        p.name.value == TASK_STATUS_PARAMETER for p in (*parameters.params, *parameters.kwonly_params)
+    )
+
+
+def _awaited_uncancelled(model: Model, use: Any) -> bool:
+    """`t = create_task(body())` (`t` a local bound once, or `self._task` of this class) and an
+    `await t` with no `t.cancel()` before it in that function: cancelling the owner while it
+    awaits cancels the task too, and a body that swallows it returns, so `await t` returns and
+    the owner goes on (checked on 3.11; `gather(t)`, `wait_for(t)` and `shield(t)` still raise
+    in the owner, and are not looked for)."""
+    parents = model.parents
+    arg = parents.get(parents.get(use))
+    factory = parents.get(arg)
+    if not (isinstance(arg, cst.Arg) and isinstance(factory, cst.Call) and factory.args and factory.args[0] is arg):
+        return False
+    holder = parents.get(factory)
+    if isinstance(holder, cst.Assign) and len(holder.targets) == 1:
+        target = holder.targets[0].target
+    elif isinstance(holder, cst.AnnAssign) and holder.value is factory:
+        target = holder.target
+    else:
+        return False
+    return any(
+        isinstance(parents.get(read), cst.Await) and not _cancelled_before(model, read)
+        for read in _task_reads(model, target)
+    )
+
+
+def _task_reads(model: Model, target: Any) -> list[Any]:
+    """The reads of the task's binding: a function's local bound once, or `self.attr` read
+    through the first parameter of any method of the same class."""
+    if isinstance(target, cst.Name):
+        scope = model.lookup(target.value, model.scope_of(target))
+        if scope is None or not scope.is_function() or scope.assignment_counts.get(target.value) != 1:
+            return []
+        return list(scope.name_reads.get(target.value, ()))
+    if not (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)):
+        return []
+    owner = _method_class(model, target)
+    if owner is None or target.value.value != owner[1]:
+        return []
+    reads = []
+    for read in _attributes(model).get(target.attr.value, ()):
+        if read is target or not isinstance(read.value, cst.Name):
+            continue
+        found = _method_class(model, read)
+        if found is not None and found[0] is owner[0] and read.value.value == found[1]:
+            reads.append(read)
+    return reads
+
+
+def _method_class(model: Model, node: Any) -> tuple[Any, str] | None:
+    """The class scope of the method holding `node`, and the name of its first parameter."""
+    function = model.enclosing_function(node)
+    if function is None or function.kind != "function" or function.parent is None:
+        return None
+    if function.parent.kind != "class" or not function.node.params.params:
+        return None
+    return function.parent, function.node.params.params[0].name.value
+
+
+def _cancelled_before(model: Model, read: Any) -> bool:
+    """A `<read>.cancel()` earlier in the function that awaits `read`."""
+    function = model.enclosing_function(read)
+    if function is None:
+        return False
+    text = model.module.code_for_node(read)
+    at = model.order(read)
+    return any(
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "cancel"
+        and model.order(node) < at
+        and model.module.code_for_node(node.func.value) == text
+        for node in syntax.descendants(function.node.body, into_scopes=False)
     )
 
 

@@ -28,14 +28,27 @@ class CancelledSwallowed(Rule):
     - in a *helper* (a coroutine that is awaited, passed to `gather`/`wait_for`, an async
       generator, or one whose use this module does not show) every such handler: the
       cancellation it catches is its caller's, and the caller now carries on;
+    - in a task body its owner awaits without cancelling it first (`t = create_task(body())`,
+      `t` a local or `self._task` of the same class, then `await t` with no `t.cancel()`
+      before it in that function) every such handler too: cancelling the owner while it
+      awaits `t` cancels `t`, the body returns, `await t` returns and the owner goes on
+      (also `t = tg.create_task(...)` awaited inside its `TaskGroup`: the group's exit no
+      longer sees the owner's cancellation; `await asyncio.gather(t)`, `wait_for(t, ...)` and
+      `shield(t)` still raise `CancelledError` in the owner on 3.11, and are not counted);
     - in a *task body* (a coroutine function this module only ever hands to `create_task`,
       `ensure_future`, `tg.create_task`, `loop.create_task`, `app.add_task`, directly, through
       a local variable, or through a function of this or another project module that passes
-      its first parameter on to one) only when the coroutine goes on after the cancellation: a
+      its first parameter on to one, or a function started by anyio's `tg.start_soon(func,
+      ...)` or `await tg.start(func)` with a `task_status` parameter) only when the coroutine
+      goes on after the cancellation: a
       broad handler awaits (it treats the cancel as any failure), or the code after the `try`
       awaits (an `if flag:` the handler made false aside), or the loop turns again. Ending
       there, even after an `except CancelledError:` handler or the `finally` awaited its
       clean-up, is the task stopping, and its owner's `task.cancel(); await task` sees it end.
+      anyio cancels by cancel scope, level triggered: a child that swallows the cancellation
+      and returns ends, and the scope's host still sees its own; one that goes on is cancelled
+      again at its next await, so a loop that swallows it spins. `loop.run_in_executor(None,
+      func)` starts no task (`func` runs in a thread).
 
     Not reported:
     - handlers that end in `raise` on every path (`raise`, `raise Other() from err`);
@@ -88,7 +101,8 @@ class CancelledSwallowed(Rule):
     exc`) and ends the handler with `if isinstance(exc, asyncio.CancelledError): raise`, so the
     handler's clean-up still runs and other exceptions are handled as before. No fix in a task
     body: its owner's `task.cancel(); await task` would then raise `CancelledError` into a caller
-    that was never cancelled (aiokafka's `producer.stop()`). No fix when the handler leaves with
+    that was never cancelled (aiokafka's `producer.stop()`). A task its owner awaits uncancelled
+    gets the fix: the owner's `await t` then raises the cancellation it was sent. No fix when the handler leaves with
     `return`, `break` or `continue`: where to re-raise is then a decision for a person. No fix
     either for a handler that re-raises unless the awaited task says it was cancelled (`if not
     self._setup.cancelled(): raise`, python-zeroconf): it means to swallow only the task's own
@@ -132,7 +146,8 @@ class CancelledSwallowed(Rule):
                 or self._test_scaffolding(coroutine.node)
             ):
                 return
-            task_body = self.sem.how_run(coroutine.node) is Run.TASK
+            run = self.sem.how_run(coroutine.node)
+            task_body = run is Run.TASK
             if task_body and self._ends_the_coroutine(node, handler, kind):
                 # A task body that ends after the handler: its task stops (with a result
                 # instead of cancelled), and its owner's `task.cancel(); await task` sees it end.
@@ -156,6 +171,8 @@ class CancelledSwallowed(Rule):
                 self.report(where, handler=text, consequence="this task body goes on after cancellation")
             else:
                 consequence = "its caller's cancellation is lost"
+                if run is Run.AWAITED:
+                    consequence = "its task returns, and the owner awaiting it loses its own cancellation"
                 if self._generator(coroutine.node):
                     consequence = "the async generator ends quietly, its consumer's cancellation is lost"
                 self.report(where, fix=self._fix(node, handler, kind), handler=text, consequence=consequence)
