@@ -627,3 +627,19 @@ def test_cached_results_follow_an_attribute_type_in_another_module(tmp_path: Pat
         plugins.read_text(encoding="utf-8").replace("self.dns = DnsPlugin()", "self.dns = Files()"), encoding="utf-8"
     )
     assert count() == 0
+
+
+def test_answers_do_not_depend_on_how_asynclint_was_started(tmp_path: Path) -> None:
+    """`python -m asynclint` puts the working directory on `sys.path`; the console script does
+    not. A checkout's own package must not count as installed under one and not the other."""
+    _write(tmp_path, {"pkg/conn.py": "class Conn:\n    async def close(self): ...\n"})
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_conn.py").write_text(
+        "from pkg.conn import Conn\n\n\nasync def test_close(conn: Conn):\n    conn.close()\n", encoding="utf-8"
+    )
+    script = Path(sys.executable).parent / "asynclint"
+    argv = ["check", "--select", "AIO401", "--no-cache", "--output-format", "concise", "tests/test_conn.py"]
+    by_module = subprocess.run([sys.executable, "-m", "asynclint", *argv], cwd=tmp_path, capture_output=True, text=True)
+    by_script = subprocess.run([str(script), *argv], cwd=tmp_path, capture_output=True, text=True)
+    assert by_module.returncode == by_script.returncode
+    assert by_module.stdout == by_script.stdout

@@ -634,10 +634,16 @@ class ProjectIndex:
         interpreter's `sys.path` (its standard library left out: asyncio's facts are the catalogue's)."""
         if self._site is None:
             stdlib = {os.path.abspath(sysconfig.get_paths()[k]) for k in ("stdlib", "platstdlib")}
+            # `python -m asynclint` puts the working directory first on `sys.path`; the console
+            # script puts its own bin directory there. Neither is an installed package, and the
+            # answers must not depend on how asynclint was started (aiohttp's tests: its checkout
+            # read as if installed under `-m` only).
+            here = os.getcwd()
             self._site = [
                 os.path.abspath(entry)
                 for entry in sys.path
                 if entry
+                and os.path.abspath(entry) != here
                 and os.path.isdir(entry)
                 and os.path.abspath(entry) not in stdlib
                 and not os.path.abspath(entry).startswith(tuple(os.path.join(s, "lib-dynload") for s in stdlib))
