@@ -1,5 +1,6 @@
 # Lint-and-fix case file for AIO305 with unsafe fixes: `with (yield from x):` where the type of x
 # is not known (janus: a lock reached through another object).
+import asyncio
 
 
 class Proxy:
@@ -23,3 +24,13 @@ async def commented():
 # No yield, and the value returned is not known to be awaitable or not: returned as it is, unsafe.
 async def delegate(reader):
     return reader.read()
+
+
+class Lines:
+    # Protocol methods called as plain functions: the decorator goes, the def stays plain
+    # (`async def __aiter__` breaks `async for`, `async def __await__` breaks `await`).
+    def __aiter__(self):
+        return self
+
+    def __await__(self):
+        yield from asyncio.sleep(0).__await__()

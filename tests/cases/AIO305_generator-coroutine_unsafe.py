@@ -29,3 +29,15 @@ def commented():
 @asyncio.coroutine  # error: AIO305
 def delegate(reader):
     return reader.read()
+
+
+class Lines:
+    # Protocol methods called as plain functions: the decorator goes, the def stays plain
+    # (`async def __aiter__` breaks `async for`, `async def __await__` breaks `await`).
+    @asyncio.coroutine  # error: AIO305
+    def __aiter__(self):
+        return self
+
+    @asyncio.coroutine  # error: AIO305
+    def __await__(self):
+        yield from asyncio.sleep(0).__await__()

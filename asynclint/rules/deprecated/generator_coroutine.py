@@ -20,6 +20,10 @@ else:
     from asynclint._lazy import cst
 
 
+_PLAIN_PROTOCOL_METHODS = frozenset({"__aiter__", "__await__"})
+"""Methods the async protocols call as plain functions: `async def` would break them."""
+
+
 class GeneratorCoroutine(Rule):
     """Flags `@asyncio.coroutine`, the generator-based coroutines removed in Python 3.11.
 
@@ -60,7 +64,10 @@ class GeneratorCoroutine(Rule):
     ```
 
     ## Fix safety
-    Safe when the function's own body has no `yield` but `yield from` (a bare `yield` or
+    `__aiter__` and `__await__` are called by `async for` and `await` as plain functions, so
+    there the decorator is removed and the `def` stays plain (unsafe: an awaitable `__aiter__`
+    worked before 3.7; as `async def` either one is a `TypeError` on 3.11). Elsewhere:
+    safe when the function's own body has no `yield` but `yield from` (a bare `yield` or
     `yield value` makes it a real generator, which `async def` cannot express: no fix then).
     A bare `yield` that never runs is the old idiom for making such a function a generator and
     is dropped: one after a `return`, `raise`, `break` or `continue` of its block, or an
@@ -106,11 +113,23 @@ class GeneratorCoroutine(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         for decorator in node.decorators:
             if self.sem.resolves_to(decorator.decorator, COROUTINE_DECORATOR):
-                fix = self._fix(node, decorator, decorator.decorator)
+                if node.name.value in _PLAIN_PROTOCOL_METHODS:
+                    fix = self._undecorate(node, decorator)
+                else:
+                    fix = self._fix(node, decorator, decorator.decorator)
                 self.report(decorator, fix=fix, func=node.name.value)
                 return
         if node.asynchronous is None and not node.decorators:
             self._undecorated(node)
+
+    def _undecorate(self, node: cst.FunctionDef, decorator: cst.Decorator) -> Fix | None:
+        """`__aiter__` must return the async iterator itself and `__await__` an iterator: as
+        `async def` both break `async for`/`await` (a TypeError on 3.11, checked), so the decorator
+        goes and the `def` stays plain. Unsafe: an awaitable `__aiter__` worked before 3.7."""
+        dropped = self.sem.import_of(self.sem.root_name(decorator.decorator))
+        replacement = node.with_changes(decorators=[d for d in node.decorators if d is not decorator])
+        drop = (dropped,) if dropped is not None else ()
+        return self.make_fix(Safety.UNSAFE, [(node, replacement)], drop_imports=drop)
 
     def _undecorated(self, node: cst.FunctionDef) -> None:
         """A plain generator used as a coroutine: its `yield from` takes a native coroutine (a
