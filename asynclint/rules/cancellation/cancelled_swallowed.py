@@ -95,15 +95,17 @@ class CancelledSwallowed(Rule):
     ```
 
     ## Fix safety
-    Unsafe: the coroutine now ends cancelled instead of going on. For `except
+    Unsafe: the coroutine now ends cancelled instead of going on, so code after the `try` (a
+    clean-up such as discord.py's `voice_client.cleanup()` after `except CancelledError: pass`)
+    no longer runs on that path: move it into a `finally` if it must. For `except
     asyncio.CancelledError:` the fix appends `raise` to the handler. For `except BaseException:`,
     bare `except:` and tuples naming `CancelledError` among others it binds the exception (`as
     exc`) and ends the handler with `if isinstance(exc, asyncio.CancelledError): raise`, so the
     handler's clean-up still runs and other exceptions are handled as before. No fix in a task
     body: its owner's `task.cancel(); await task` would then raise `CancelledError` into a caller
     that was never cancelled (aiokafka's `producer.stop()`). A task its owner awaits uncancelled
-    gets the fix: the owner's `await t` then raises the cancellation it was sent. No fix when the handler leaves with
-    `return`, `break` or `continue`: where to re-raise is then a decision for a person. No fix
+    gets the fix: the owner's `await t` then raises the cancellation it was sent. No fix when
+    the handler leaves with `return`, `break` or `continue`: where to re-raise is then a decision for a person. No fix
     either for a handler that re-raises unless the awaited task says it was cancelled (`if not
     self._setup.cancelled(): raise`, python-zeroconf): it means to swallow only the task's own
     cancellation, but cancelling the awaiting coroutine cancels the task too, so the caller's
