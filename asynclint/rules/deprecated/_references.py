@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from asynclint.rule import Rule
+from asynclint.rule import Fix, Rule, Safety
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -29,3 +29,22 @@ class ReferenceRule(Rule):
 
     def reference(self, node: Any, qualified: str) -> None:
         raise NotImplementedError
+
+
+def asyncio_rename(rule: Rule, node: Any, name: str, title: str | None = None) -> Fix | None:
+    """The safe fix that replaces a reference (`asyncio.Old`, an imported `Old`) with
+    `asyncio.<name>`, dropping the import it leaves unused; None when no name for asyncio is at
+    hand there."""
+    found = rule.sem.module_attribute(node, "asyncio", name)
+    if found is None:
+        return None
+    replacement, imports = found
+    replacement = replacement.with_changes(lpar=node.lpar, rpar=node.rpar)
+    dropped = rule.sem.import_of(rule.sem.root_name(node))
+    return rule.make_fix(
+        Safety.SAFE,
+        [(node, replacement)],
+        imports,
+        title=title,
+        drop_imports=(dropped,) if dropped is not None and dropped.obj is not None else (),
+    )

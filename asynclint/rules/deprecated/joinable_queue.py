@@ -4,7 +4,7 @@ from typing import Any
 
 from asynclint.asyncio_api import JOINABLE_QUEUE, JOINABLE_QUEUE_REMOVED_IN
 from asynclint.rule import FixAvailability, FixFacts, Safety
-from asynclint.rules.deprecated._references import ReferenceRule
+from asynclint.rules.deprecated._references import ReferenceRule, asyncio_rename
 
 
 class JoinableQueue(ReferenceRule):
@@ -65,16 +65,5 @@ class JoinableQueue(ReferenceRule):
         name = JOINABLE_QUEUE.get(qualified)
         if name is None:
             return
-        found = self.sem.module_attribute(node, "asyncio", name)
-        fix = None
-        if found is not None:
-            replacement, imports = found
-            replacement = replacement.with_changes(lpar=node.lpar, rpar=node.rpar)
-            dropped = self.sem.import_of(self.sem.root_name(node))
-            fix = self.make_fix(
-                Safety.SAFE,
-                [(node, replacement)],
-                imports,
-                drop_imports=(dropped,) if dropped is not None and dropped.obj is not None else (),
-            )
+        fix = asyncio_rename(self, node, name)
         self.report(node, fix=fix)

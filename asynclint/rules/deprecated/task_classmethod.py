@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from asynclint.asyncio_api import TASK_CLASSMETHODS
 from asynclint.rule import FixAvailability, FixFacts, Rule, Safety
+from asynclint.rules.deprecated._references import asyncio_rename
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -65,17 +66,5 @@ class TaskClassmethod(Rule):
         name = TASK_CLASSMETHODS.get(self.sem.qualified_name(node) or "")
         if name is None:
             return
-        found = self.sem.module_attribute(node, "asyncio", name)
-        fix = None
-        if found is not None:
-            replacement, imports = found
-            replacement = replacement.with_changes(lpar=node.lpar, rpar=node.rpar)
-            dropped = self.sem.import_of(self.sem.root_name(node))
-            fix = self.make_fix(
-                Safety.SAFE,
-                [(node, replacement)],
-                imports,
-                title=f"Replace with `asyncio.{name}`",
-                drop_imports=(dropped,) if dropped is not None and dropped.obj is not None else (),
-            )
+        fix = asyncio_rename(self, node, name, title=f"Replace with `asyncio.{name}`")
         self.report(node, fix=fix, name=name)
