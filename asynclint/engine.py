@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from asynclint.config import Settings, line_length_for
-from asynclint.layout import add_imports, wrap_written
+from asynclint.layout import add_imports, holds_imports, wrap_written
 from asynclint.positions import positions
 from asynclint.registry import RegistryError, all_rules, get_rule, handler_classes
 from asynclint.rule import Diagnostic, Fix, Rule, RuleContext, Safety
@@ -578,29 +578,13 @@ def _is_import_line(statement: Any, position: int) -> bool:
     )
 
 
-def _holds_imports(statement: Any) -> bool:
-    """A top-level `try`/`if` whose blocks import (optional dependencies, version switches,
-    `if TYPE_CHECKING:`)."""
-    if not isinstance(statement, (cst.Try, cst.If)):
-        return False
-    blocks = [statement.body]
-    if isinstance(statement, cst.Try):
-        blocks += [h.body for h in statement.handlers]
-    elif statement.orelse is not None:
-        blocks.append(statement.orelse.body)
-    return any(
-        isinstance(block, cst.IndentedBlock) and any(_is_import_line(line, 1) for line in block.body)
-        for block in blocks
-    )
-
-
 def _after_imports(body: list[Any]) -> int:
     """Where module-level statements a fix adds go: after the last import of the module's
     opening (imports in `try`/`if` blocks and assignments between imports included), before its
     first `def` or `class`, so no import that follows them becomes E402."""
     index = 0
     for i, statement in enumerate(body):
-        if _is_import_line(statement, i) or _holds_imports(statement):
+        if _is_import_line(statement, i) or holds_imports(statement):
             index = i + 1
         elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or not isinstance(
             statement, (cst.SimpleStatementLine, cst.Try, cst.If)

@@ -58,7 +58,7 @@ def _is_future(statement: Any) -> bool:
     )
 
 
-def _holds_imports(statement: Any) -> bool:
+def holds_imports(statement: Any) -> bool:
     """A `try`/`if` whose blocks import (optional dependencies, `if TYPE_CHECKING:`)."""
     if not isinstance(statement, (cst.Try, cst.If)):
         return False
@@ -109,7 +109,7 @@ def _opening(body: list[Any]) -> tuple[int, int]:
     end = start
     while end < len(body):
         statement = body[end]
-        if isinstance(statement, cst.SimpleStatementLine) or _holds_imports(statement):
+        if isinstance(statement, cst.SimpleStatementLine) or holds_imports(statement):
             end += 1
         else:
             break
@@ -264,7 +264,7 @@ def _add_one(body: list[Any], request: ImportRequest, config: Any) -> list[Any]:
             new = new.with_changes(leading_lines=first.leading_lines)
             body[at] = first.with_changes(leading_lines=[])
         return [*body[:at], new, *body[at:]]
-    first_import = next((i for i in range(start, end) if _imports_of(body[i]) or _holds_imports(body[i])), None)
+    first_import = next((i for i in range(start, end) if _imports_of(body[i]) or holds_imports(body[i])), None)
     if first_import is not None:
         # A group of its own above the other imports (third-party, first-party, optional ones).
         first = body[first_import]

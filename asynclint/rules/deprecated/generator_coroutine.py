@@ -383,16 +383,7 @@ def _is_pass_line(statement: Any) -> bool:
 
 def _own_returns(body: Any) -> list[Any]:
     """The `return` statements of a function body, not of functions or classes nested in it."""
-    found: list[Any] = []
-    todo = [body]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, cst.Return):
-            found.append(node)
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        todo.extend(node.children)
-    return found
+    return _own(body, cst.Return)
 
 
 @functools.cache
@@ -429,25 +420,21 @@ def _is_constant_name(value: Any) -> bool:
 
 def _own_withs(body: Any) -> list[Any]:
     """The plain `with` statements of a function body, not of functions or classes nested in it."""
-    found: list[Any] = []
-    todo = [body]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, cst.With) and node.asynchronous is None:
-            found.append(node)
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            continue
-        todo.extend(node.children)
-    return found
+    return [node for node in _own(body, cst.With) if node.asynchronous is None]
 
 
 def _own_yields(body: Any) -> list[Any]:
     """The `yield` expressions of a function body, not of functions or classes nested in it."""
+    return _own(body, cst.Yield)
+
+
+def _own(body: Any, kind: type) -> list[Any]:
+    """The nodes of `kind` in a function body, not in functions, classes or lambdas nested in it."""
     found: list[Any] = []
     todo = [body]
     while todo:
         node = todo.pop()
-        if isinstance(node, cst.Yield):
+        if isinstance(node, kind):
             found.append(node)
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
